@@ -1,0 +1,73 @@
+"""enforcement-rules: work-safety enforcement law as declarative, reviewable, tested rules.
+
+    import enforcement_rules as er
+    rules = er.load_rules()                       # the bundled rules/, or er.load_rules(path)
+    decision = er.decide({"kind": "blocked_exits", "occurred_on": "2025-09-09"}, rules=rules)
+    decision.measures, decision.penalties, decision.fines, decision.to_dict()
+"""
+
+from .api import Decider, decide, decide_many, default_rules
+from .decision import Decision, FiredRule
+from .errors import (
+    EngineError,
+    EnforcementRulesError,
+    FactError,
+    FactErrors,
+    NoApplicableLawError,
+    RuleConflictError,
+    RuleFileError,
+    RuleSetError,
+    UncoveredKindError,
+)
+from .facts import Violation
+from .loader import bundled_rules_dir, load_rules
+from .model import Citation, FineRange, Rule, RuleSet
+from .vocabulary import (
+    Circumstance,
+    FineTarget,
+    Hazard,
+    Hearing,
+    Measure,
+    Penalty,
+    PenaltyAdjustment,
+    Procedure,
+    Sector,
+    Section,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Citation",
+    "Circumstance",
+    "Decider",
+    "Decision",
+    "EngineError",
+    "EnforcementRulesError",
+    "FactError",
+    "FactErrors",
+    "FineRange",
+    "FineTarget",
+    "FiredRule",
+    "Hazard",
+    "Hearing",
+    "Measure",
+    "NoApplicableLawError",
+    "Penalty",
+    "PenaltyAdjustment",
+    "Procedure",
+    "Rule",
+    "RuleConflictError",
+    "RuleFileError",
+    "RuleSet",
+    "RuleSetError",
+    "Sector",
+    "Section",
+    "UncoveredKindError",
+    "Violation",
+    "bundled_rules_dir",
+    "decide",
+    "decide_many",
+    "default_rules",
+    "load_rules",
+]

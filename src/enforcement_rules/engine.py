@@ -1,0 +1,203 @@
+"""The only module that touches durable_rules: compile, post, collect, clean up, translate errors.
+
+Traps handled here (see docs/engine.md):
+- rules are given as dict rulesets with our rule ids as names and as action names (`get_action`);
+- facts are asserted (every matching rule fires), never posted as events (first match only);
+- the session state is itself a message: no condition may test a field the state has (`id`, `sid`);
+- each evaluation uses a fresh session id and deletes it in `finally` (about 1,024 live sessions
+  exhaust the engine); one `Host` per rule set, guarded by a lock;
+- `Host` starts two never-ending timer threads; this library uses no timers, so they are disabled;
+- an exception inside an action is swallowed by durable_rules: actions record their own failures
+  and the evaluation raises `EngineError`;
+- loading mutates the ruleset dict: a deep copy is passed.
+"""
+
+from __future__ import annotations
+
+import copy
+import itertools
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from durable import engine as durable_engine
+
+from .conditions import AllOf, AnyOf, Condition, Not, Test
+from .errors import EngineError
+from .model import RuleSet
+from .normalise import WINDOW_FIELD, circumstance_field
+
+_SENTINEL = "__evaluated__"
+_MAX_PRIORITY_GAP = 10  # room between rule priorities; the sentinel fires after every rule
+
+
+def compile_condition(condition: Condition) -> dict[str, Any]:
+    """Translate our condition tree into durable_rules' JSON condition syntax."""
+    if isinstance(condition, AllOf):
+        return {"$and": [compile_condition(item) for item in condition.items]}
+    if isinstance(condition, AnyOf):
+        return {"$or": [compile_condition(item) for item in condition.items]}
+    if isinstance(condition, Not):
+        return _negate(condition.item)
+    return _compile_test(condition)
+
+
+def _compile_test(test: Test) -> dict[str, Any]:
+    field, value = test.field, test.value
+    compiled: dict[str, Any]
+    if test.op == "eq":
+        compiled = {field: value}
+    elif test.op == "in":
+        assert isinstance(value, tuple)
+        compiled = {"$or": [{field: option} for option in value]}
+    elif test.op == "includes":
+        assert isinstance(value, tuple)
+        compiled = {"$or": [{circumstance_field(code): True} for code in value]}
+    elif test.op == "exists":
+        compiled = {"$ex" if value else "$nex": {field: 1}}
+    else:
+        compiled = {f"${test.op}": {field: value}}
+    if test.negated:
+        return _negate(Test(test.field, test.op, test.value))
+    return compiled
+
+
+def _negate(condition: Condition) -> dict[str, Any]:
+    """durable_rules has no general `not`: push negation down to the atoms (De Morgan)."""
+    if isinstance(condition, Not):
+        return compile_condition(condition.item)
+    if isinstance(condition, AllOf):
+        return {"$or": [_negate(item) for item in condition.items]}
+    if isinstance(condition, AnyOf):
+        return {"$and": [_negate(item) for item in condition.items]}
+    if condition.negated:
+        return _compile_test(Test(condition.field, condition.op, condition.value))
+    field, value = condition.field, condition.value
+    if condition.op == "eq":
+        return {"$neq": {field: value}}
+    if condition.op == "in":
+        assert isinstance(value, tuple)
+        return {"$and": [{"$neq": {field: option}} for option in value]}
+    if condition.op == "includes":
+        assert isinstance(value, tuple)
+        return {"$and": [{circumstance_field(code): False} for code in value]}
+    if condition.op == "exists":
+        return {"$nex" if value else "$ex": {field: 1}}
+    opposite = {"gt": "$lte", "gte": "$lt", "lt": "$gte", "lte": "$gt"}[condition.op]
+    return {opposite: {field: value}}
+
+
+def compile_ruleset(rules: RuleSet) -> dict[str, Any]:
+    """The durable_rules definition of a rule set: one rule per rule id, plus the sentinel.
+
+    Each rule's condition is its `when` and its file's window on the date field that selects
+    the law version. Priorities follow the rule set's canonical order, so firing order is fixed.
+    """
+    definition: dict[str, Any] = {}
+    for rank, rule in enumerate(rules.rules):
+        provision = rule.provision
+        window: list[dict[str, Any]] = [
+            {"$gte": {WINDOW_FIELD: provision.in_force_from.toordinal()}}
+        ]
+        if provision.in_force_until is not None:
+            window.append({"$lt": {WINDOW_FIELD: provision.in_force_until.toordinal()}})
+        definition[rule.id] = {
+            "all": [{"m": {"$and": [*window, compile_condition(rule.when)]}}],
+            "pri": 1 + rank,
+            "run": rule.id,
+        }
+    definition[_SENTINEL] = {
+        "all": [{"m": {"$ex": {"kind": 1}}}],
+        "pri": 1 + len(rules.rules) + _MAX_PRIORITY_GAP,
+        "run": _SENTINEL,
+    }
+    return definition
+
+
+class _Host(durable_engine.Host):  # type: ignore[misc]
+    """A host whose actions report to a callback, without the background timer threads."""
+
+    def __init__(self, on_fire: Callable[[str, Any], None]):
+        self._on_fire = on_fire
+        super().__init__()
+
+    def _run(self) -> None:
+        """Disabled: durable_rules' dispatch threads serve timers and async actions, unused here."""
+
+    def get_action(self, action_name: str) -> Callable[[Any], None]:
+        on_fire = self._on_fire
+
+        def action(closure: Any) -> None:
+            on_fire(action_name, closure)
+
+        return action
+
+
+_host_names = itertools.count()
+
+
+class Engine:
+    """One compiled rule set on its own durable_rules host. Thread-safe; reusable."""
+
+    def __init__(self, rules: RuleSet):
+        self.rules = rules
+        self._rank = {rule.id: rank for rank, rule in enumerate(rules.rules)}
+        self._name = f"enforcement_{rules.digest}_{next(_host_names)}"
+        self._lock = threading.Lock()
+        self._sessions = itertools.count()
+        self._fired: list[list[str]] = []
+        self._seen: list[bool] = []
+        self._failures: list[str] = []
+        self.live_sessions = 0  # sessions not yet deleted: 0 between calls (tests check it)
+        self._host = _Host(self._record)
+        try:
+            self._host.set_rulesets({self._name: copy.deepcopy(compile_ruleset(rules))})
+        except Exception as error:
+            raise EngineError(f"durable_rules rejected the compiled rule set: {error}") from error
+
+    def _record(self, action_name: str, closure: Any) -> None:
+        try:
+            index = int(closure.m["ix"])
+            if action_name == _SENTINEL:
+                self._seen[index] = True
+            else:
+                self._fired[index].append(action_name)
+        except Exception as error:  # durable_rules would swallow it
+            self._failures.append(f"{action_name}: {error!r}")
+
+    def evaluate(self, facts: Sequence[Mapping[str, Any]]) -> list[tuple[str, ...]]:
+        """Assert normalised facts in one fresh session; per fact, the ids of the rules fired.
+
+        Ids come in firing order (the rule set's canonical priority order).
+        """
+        if not facts:
+            return []
+        with self._lock:
+            sid = f"s{next(self._sessions)}"
+            self._fired = [[] for _ in facts]
+            self._seen = [False] * len(facts)
+            self._failures = []
+            messages = [{**fact, "sid": sid, "ix": index} for index, fact in enumerate(facts)]
+            self.live_sessions += 1
+            try:
+                if len(messages) == 1:
+                    self._host.assert_fact(self._name, messages[0])
+                else:
+                    self._host.assert_facts(self._name, messages)
+            except durable_engine.MessageNotHandledException as error:
+                raise EngineError(f"durable_rules did not handle a fact: {error}") from error
+            except durable_engine.MessageObservedException as error:
+                raise EngineError(f"durable_rules saw a fact twice: {error}") from error
+            except Exception as error:
+                raise EngineError(f"durable_rules failed: {error}") from error
+            finally:
+                try:
+                    self._host.delete_state(self._name, sid)
+                    self.live_sessions -= 1
+                except Exception as error:
+                    raise EngineError(f"could not delete session {sid}: {error}") from error
+            if self._failures:
+                raise EngineError("a rule action failed: " + "; ".join(self._failures))
+            if not all(self._seen):
+                raise EngineError("durable_rules skipped a fact (the sentinel rule did not fire)")
+            return [tuple(sorted(ids, key=self._rank.__getitem__)) for ids in self._fired]

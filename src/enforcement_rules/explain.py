@@ -1,0 +1,98 @@
+"""A decision explained in readable Chinese and English: the facts, every rule fired and why."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from .conditions import AllOf, AnyOf, Condition, Not, Test
+from .decision import Decision
+from .facts import Violation
+from .model import FineRange, RuleSet
+from .vocabulary import Hearing, Measure, Penalty, Procedure
+
+_OPS = {"gt": ">", "gte": "≥", "lt": "<", "lte": "≤"}
+
+
+def describe(condition: Condition) -> str:
+    """A condition in words, e.g. `kind ∈ {a, b} 且 (and) overdue = false`."""
+    if isinstance(condition, AllOf):
+        return " 且 (and) ".join(_wrap(item) for item in condition.items)
+    if isinstance(condition, AnyOf):
+        return " 或 (or) ".join(_wrap(item) for item in condition.items)
+    if isinstance(condition, Not):
+        return f"非 (not) [{describe(condition.item)}]"
+    return _describe_test(condition)
+
+
+def _wrap(condition: Condition) -> str:
+    text = describe(condition)
+    return f"({text})" if isinstance(condition, AllOf | AnyOf) else text
+
+
+def _describe_test(test: Test) -> str:
+    value = test.value
+    if test.op == "eq":
+        shown = str(value).lower() if isinstance(value, bool) else str(value)
+        return f"{test.field} {'≠' if test.negated else '='} {shown}"
+    if test.op == "in":
+        assert isinstance(value, tuple)
+        return f"{test.field} {'∉' if test.negated else '∈'} {{{', '.join(value)}}}"
+    if test.op == "includes":
+        assert isinstance(value, tuple)
+        return f"{test.field} {'excludes' if test.negated else 'includes'} {', '.join(value)}"
+    if test.op == "exists":
+        return f"{test.field} {'is given' if value else 'is not given'}"
+    shown = (
+        dt.date.fromordinal(int(value)).isoformat()
+        if test.field.endswith("_on") and isinstance(value, int)
+        else str(value)
+    )
+    return f"{test.field} {_OPS[test.op]} {shown}"
+
+
+def _fine(fine: FineRange) -> str:
+    how = "应当处 (mandatory)" if fine.mandatory else "可以处 (discretionary)"
+    return f"{fine.target.label}: {fine.min_yuan:,.0f}–{fine.max_yuan:,.0f} 元 (yuan), {how}"
+
+
+def explain(rules: RuleSet, violation: Violation, decision: Decision) -> str:
+    """The trace of one decision as text for inspectors and legal staff."""
+    kind = rules.kinds[violation.kind]
+    lines = [
+        f"违法行为 (violation): {kind.zh} ({kind.en}) [{violation.kind}]",
+        f"发生日期 (occurred on): {violation.occurred_on}; 发现 (discovered): "
+        f"{violation.discovered_on}; 决定 (decided): {violation.decided_on}",
+        f"行业 (sector): {violation.sector.label}; 事故隐患 (hazard): {violation.hazard.label}",
+        f"适用法律版本 (law version applied): {decision.law_version} — 违法行为发生时施行的版本 "
+        "(the version in force when the violation occurred)",
+        "",
+        "触发的规则 (rules fired):",
+    ]
+    for number, step in enumerate(decision.trace, start=1):
+        rule = rules.rule(step.rule_id)
+        lines.append(f"  {number}. {step.rule_id} — {step.title}")
+        lines.append(f"     条件 (because): {describe(rule.when)}")
+        if step.citations:
+            lines.append(f"     依据 (cites): {'; '.join(step.citations)}")
+        lines.append(f"     文件 (file): {step.file}:{step.line}  [{rule.provision.review}]")
+    lines.append("")
+    lines.append("现场处理措施 (on-site measures):")
+    lines.extend(f"  - {Measure(m).label}" for m in decision.measures)
+    if decision.penalties:
+        lines.append("行政处罚 (penalties): " + "; ".join(Penalty(p).label for p in decision.penalties))
+    else:
+        lines.append("行政处罚 (penalties): 无 (none)")
+    lines.extend(f"  罚款 (fine) {_fine(fine)}" for fine in decision.fines)
+    procedure = "—" if decision.procedure is None else Procedure(decision.procedure).label
+    lines.append(f"程序 (procedure): {procedure}; 听证 (hearing): {Hearing(decision.hearing).label}")
+    if decision.hearing_thresholds_yuan:
+        amounts = ", ".join(f"{k} ≥ {v:,.0f}" for k, v in decision.hearing_thresholds_yuan.items())
+        lines.append(f"  听证门槛 (hearing thresholds, yuan): {amounts}")
+    lines.append(f"主管科室 (section): {decision.section.label}")
+    lines.append("法律依据 (legal basis):")
+    for citation in decision.legal_basis:
+        lines.append(f"  - {citation.label}: {citation.text_zh}")
+    if decision.notes:
+        lines.append("备注 (notes):")
+        lines.extend(f"  - {note}" for note in decision.notes)
+    return "\n".join(lines)

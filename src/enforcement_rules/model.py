@@ -1,0 +1,250 @@
+"""The rule model: what the loader builds from `rules/` and every other part reads.
+
+Plain frozen attrs classes with no behaviour beyond small derived views; the law is in the data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+
+from .conditions import Condition
+from .vocabulary import FineTarget, Measure, Penalty, Section
+
+
+@attrs.frozen
+class FineRange:
+    """A fine range for one target; `mandatory` is false for 可以处 (the bureau may fine)."""
+
+    target: FineTarget
+    min_yuan: float
+    max_yuan: float
+    mandatory: bool = True
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "target": self.target.value,
+            "min_yuan": _number(self.min_yuan),
+            "max_yuan": _number(self.max_yuan),
+            "mandatory": self.mandatory,
+        }
+
+
+def _number(value: float) -> int | float:
+    return int(value) if float(value).is_integer() else value
+
+
+@attrs.frozen
+class Citation:
+    """One legal basis: law, version, article, paragraph, item and its Chinese wording."""
+
+    law: str
+    version: str
+    article: int
+    paragraph: int | None = None
+    item: int | None = None
+    text_zh: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "law": self.law,
+            "version": self.version,
+            "article": self.article,
+            "paragraph": self.paragraph,
+            "item": self.item,
+            "text_zh": self.text_zh,
+        }
+
+    @property
+    def label(self) -> str:
+        """`work_safety_law@2021-06-10 art. 97(1) ¶1 item 3`, for traces."""
+        text = f"{self.law}@{self.version} art. {self.article}"
+        if self.paragraph is not None:
+            text += f" ¶{self.paragraph}"
+        if self.item is not None:
+            text += f" item {self.item}"
+        return text
+
+
+@attrs.frozen
+class ProvisionItem:
+    number: int
+    text_zh: str
+    kinds: tuple[str, ...] = ()
+
+
+@attrs.frozen
+class Provision:
+    """One rule file's provision: law, version, its window and article."""
+
+    file: str
+    law: str
+    version: str
+    in_force_from: dt.date
+    in_force_until: dt.date | None
+    article: int
+    title: str
+    text_zh: str
+    items: Mapping[int, ProvisionItem]
+    source: str
+    review: str
+    review_note: str
+
+    @property
+    def law_version(self) -> str:
+        """The label decisions carry: `law@in-force-from`, as in VOCABULARY.md."""
+        return f"{self.law}@{self.in_force_from.isoformat()}"
+
+    def in_force_on(self, day: dt.date) -> bool:
+        return self.in_force_from <= day and (
+            self.in_force_until is None or day < self.in_force_until
+        )
+
+
+@attrs.frozen
+class Outcome:
+    """What a rule concludes. `penalties is None` marks a measures-only rule."""
+
+    measures: tuple[Measure, ...] = ()
+    penalties: tuple[Penalty, ...] | None = None
+    fines: tuple[FineRange, ...] = ()
+    no_provision: bool = False
+    notes: tuple[str, ...] = ()
+
+    @property
+    def decides_penalty(self) -> bool:
+        return self.penalties is not None or self.no_provision
+
+
+@attrs.frozen
+class Example:
+    name: str
+    facts: Mapping[str, Any]
+    expect: Mapping[str, Any]
+    line: int
+
+
+@attrs.frozen
+class Rule:
+    id: str
+    title: str
+    provision: Provision
+    paragraph: int | None
+    items: tuple[int, ...]
+    when: Condition
+    then: Outcome
+    examples: tuple[Example, ...]
+    line: int
+
+    def citations(self, kind: str) -> tuple[Citation, ...]:
+        """The legal basis this rule gives for a fact of `kind` (none for `no_provision`)."""
+        if self.then.no_provision:
+            return ()
+        provision = self.provision
+        numbers = self.items or tuple(sorted(provision.items))
+        chosen = [
+            provision.items[number]
+            for number in numbers
+            if number in provision.items
+            and (not provision.items[number].kinds or kind in provision.items[number].kinds)
+        ]
+        if not chosen:
+            if self.items:  # items cited but the provision lists no wording for them
+                return tuple(
+                    Citation(provision.law, provision.version, provision.article, self.paragraph,
+                             number, provision.text_zh)
+                    for number in self.items
+                )
+            return (
+                Citation(provision.law, provision.version, provision.article, self.paragraph,
+                         None, provision.text_zh),
+            )
+        return tuple(
+            Citation(
+                provision.law,
+                provision.version,
+                provision.article,
+                self.paragraph,
+                item.number,
+                item.text_zh,
+            )
+            for item in chosen
+        )
+
+
+@attrs.frozen
+class Law:
+    code: str
+    zh: str
+    en: str
+
+
+@attrs.frozen
+class Kind:
+    code: str
+    zh: str
+    en: str
+
+
+@attrs.frozen
+class Routing:
+    """Section by sector first, then by kind; `unassigned` where neither names one."""
+
+    by_sector: Mapping[str, Section]
+    by_kind: Mapping[str, Section]
+
+    def section(self, kind: str, sector: str) -> Section:
+        return self.by_sector.get(sector) or self.by_kind.get(kind) or Section.UNASSIGNED
+
+
+@attrs.frozen
+class ProcedureVersion:
+    """Summary-procedure and hearing thresholds of one Administrative Penalty Law version."""
+
+    version: str
+    in_force_from: dt.date
+    in_force_until: dt.date | None
+    summary_citation: Citation
+    summary_limits: Mapping[str, float]  # "unit" / "individual" → amount
+    summary_inclusive: bool  # True: up to and including the amount
+    hearing_citation: Citation
+    hearing_always_for: tuple[Penalty, ...]
+    large_fine_from: Mapping[str, float]
+    review: str
+
+    def in_force_on(self, day: dt.date) -> bool:
+        return self.in_force_from <= day and (
+            self.in_force_until is None or day < self.in_force_until
+        )
+
+
+@attrs.frozen
+class RuleSet:
+    """A loaded, validated rule set. `digest` identifies its content (not its file order)."""
+
+    source: str
+    digest: str
+    laws: Mapping[str, Law]
+    kinds: Mapping[str, Kind]
+    rules: tuple[Rule, ...]
+    routing: Routing
+    procedure: tuple[ProcedureVersion, ...]
+
+    covered_kinds: tuple[str, ...]
+    _by_id: Mapping[str, Rule] = attrs.field(init=False, repr=False, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "_by_id", {rule.id: rule for rule in self.rules})
+
+    @property
+    def provisions(self) -> tuple[Provision, ...]:
+        seen: dict[str, Provision] = {}
+        for rule in self.rules:
+            seen.setdefault(rule.provision.file, rule.provision)
+        return tuple(seen.values())
+
+    def rule(self, rule_id: str) -> Rule:
+        return self._by_id[rule_id]

@@ -1,0 +1,127 @@
+"""Turn the rules that fired for one fact into one `Decision`, by a fixed policy.
+
+- measures: the union over every fired rule, in the law's order of the six measures;
+- penalty: exactly one fired penalty rule (none or two is a defect of the rule set, raised);
+- procedure and hearing: from the Administrative Penalty Law version in force on `decided_on`;
+- section: the routing table; legal basis and trace: every fired rule, in firing order.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from .decision import Decision, FiredRule
+from .errors import NoApplicableLawError, RuleConflictError
+from .facts import Violation
+from .model import Citation, FineRange, ProcedureVersion, Rule, RuleSet
+from .vocabulary import FineTarget, Hearing, Measure, Penalty, Procedure
+
+_SUMMARY_PENALTIES = frozenset({Penalty.WARNING, Penalty.FINE})
+
+
+def resolve(rules: RuleSet, violation: Violation, fired_ids: Sequence[str]) -> Decision:
+    fired = [rules.rule(rule_id) for rule_id in fired_ids]
+    deciding = [rule for rule in fired if rule.then.decides_penalty]
+    if len(deciding) != 1:
+        reason = (
+            "no penalty rule fired for this fact (a gap in the rule set)"
+            if not deciding
+            else "more than one penalty rule fired for this fact (a conflict in the rule set)"
+        )
+        raise RuleConflictError(reason, [rule.id for rule in deciding])
+    penalty_rule = deciding[0]
+    outcome = penalty_rule.then
+    penalties = tuple(sorted(outcome.penalties or (), key=Penalty.rank))
+    fines = tuple(sorted(outcome.fines, key=lambda fine: FineTarget.rank(fine.target)))
+    measures = tuple(
+        sorted({m for rule in fired for m in rule.then.measures}, key=Measure.rank)
+    )
+    basis: list[Citation] = []
+    for rule in fired:
+        for citation in rule.citations(violation.kind):
+            if citation not in basis:
+                basis.append(citation)
+    notes: list[str] = []
+    for rule in fired:
+        for note in rule.then.notes:
+            if note not in notes:
+                notes.append(note)
+    procedure, hearing, thresholds, procedure_basis = _procedure(
+        _procedure_version(rules, violation.kind, violation.decided_on), penalties, fines
+    )
+    basis.extend(citation for citation in procedure_basis if citation not in basis)
+    return Decision(
+        measures=measures,
+        penalties=penalties,
+        fines=fines,
+        procedure=procedure,
+        hearing=hearing,
+        hearing_thresholds_yuan=thresholds,
+        section=rules.routing.section(violation.kind, violation.sector.value),
+        law_version=penalty_rule.provision.law_version,
+        legal_basis=tuple(basis),
+        rules_fired=tuple(rule.id for rule in fired),
+        notes=tuple(notes),
+        trace=tuple(_step(rule, violation.kind) for rule in fired),
+    )
+
+
+def _step(rule: Rule, kind: str) -> FiredRule:
+    return FiredRule(
+        rule_id=rule.id,
+        title=rule.title,
+        decides="penalty" if rule.then.decides_penalty else "measures",
+        law_version=rule.provision.law_version,
+        file=rule.provision.file,
+        line=rule.line,
+        citations=tuple(citation.label for citation in rule.citations(kind)),
+    )
+
+
+def _procedure_version(rules: RuleSet, kind: str, decided_on: dt.date) -> ProcedureVersion:
+    for version in rules.procedure:
+        if version.in_force_on(decided_on):
+            return version
+    raise NoApplicableLawError(kind, f"{decided_on.isoformat()} (procedure)")
+
+
+def _procedure(
+    version: ProcedureVersion, penalties: tuple[Penalty, ...], fines: tuple[FineRange, ...]
+) -> tuple[Procedure | None, Hearing, dict[str, float] | None, list[Citation]]:
+    """Summary procedure only where every possible fine is within the on-the-spot limit."""
+    if not penalties:
+        return None, Hearing.NO, None, []
+    basis: list[Citation] = []
+    summary = set(penalties) <= _SUMMARY_PENALTIES and all(
+        _within_summary(version, fine) for fine in fines
+    )
+    if summary:
+        basis.append(version.summary_citation)
+    procedure = Procedure.SUMMARY if summary else Procedure.GENERAL
+    thresholds: dict[str, float] | None = None
+    if any(penalty in version.hearing_always_for for penalty in penalties):
+        hearing = Hearing.REQUIRED
+    elif any(fine.min_yuan >= _large_fine(version, fine) for fine in fines):
+        hearing = Hearing.REQUIRED
+    elif any(fine.max_yuan >= _large_fine(version, fine) for fine in fines):
+        hearing = Hearing.IF_FINE_REACHES
+        thresholds = dict(version.large_fine_from)
+    else:
+        hearing = Hearing.NO
+    if hearing is not Hearing.NO:
+        basis.append(version.hearing_citation)
+    return procedure, hearing, thresholds, basis
+
+
+def _limit_key(fine: FineRange) -> str:
+    return "individual" if fine.target.is_individual else "unit"
+
+
+def _within_summary(version: ProcedureVersion, fine: FineRange) -> bool:
+    limit = version.summary_limits[_limit_key(fine)]
+    return fine.max_yuan <= limit if version.summary_inclusive else fine.max_yuan < limit
+
+
+def _large_fine(version: ProcedureVersion, fine: FineRange) -> float:
+    return version.large_fine_from[_limit_key(fine)]

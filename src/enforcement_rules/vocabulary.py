@@ -1,0 +1,181 @@
+"""The closed code lists of facts and decisions (VOCABULARY.md), each code with its Chinese term.
+
+The declaration order of `Measure` is the law's order of the six on-site measures, and the
+declaration order of `Penalty` is its severity order: both are used, once, from here.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Self
+
+
+class Code(str, Enum):
+    """A vocabulary code: its value is the public JSON code, `zh` the Chinese term."""
+
+    zh: str
+    en: str
+
+    def __new__(cls, code: str, zh: str, en: str) -> Self:
+        member = str.__new__(cls, code)
+        member._value_ = code
+        member.zh = zh
+        member.en = en
+        return member
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+    @property
+    def label(self) -> str:
+        """`中文 (English)`, the form legal staff read."""
+        return f"{self.zh} ({self.en})"
+
+    @classmethod
+    def codes(cls) -> tuple[str, ...]:
+        return tuple(member.value for member in cls)
+
+    @classmethod
+    def rank(cls, member: Self) -> int:
+        """Position in declaration order (the law's order, or severity order)."""
+        return list(cls).index(member)
+
+
+class Measure(Code):
+    """The six on-site measures (现场处理措施), in the law's order."""
+
+    CORRECT_ON_SITE = ("correct_on_site", "当场予以纠正", "correct on the spot")
+    CORRECT_BY_DEADLINE = (
+        "correct_by_deadline",
+        "责令限期改正、责令限期达到要求",
+        "order correction by a deadline",
+    )
+    STOP_IMMEDIATELY = (
+        "stop_immediately",
+        "责令立即停止作业（施工）、立即停止使用、立即排除事故隐患",
+        "order an immediate stop or immediate elimination of the hazard",
+    )
+    WITHDRAW_WORKERS = ("withdraw_workers", "责令从危险区域撤出作业人员", "withdraw workers")
+    SUSPEND_TEMPORARILY = (
+        "suspend_temporarily",
+        "责令暂时停产停业、停止建设、停止施工或者停止使用",
+        "temporary suspension of production, business, building or use",
+    )
+    OTHER_LAWFUL_MEASURE = (
+        "other_lawful_measure",
+        "依法应当采取的其他现场处理措施（如查封、扣押）",
+        "other measure required by law (sealing, seizing)",
+    )
+
+
+class Penalty(Code):
+    """Administrative penalty categories, mildest first (the severity order)."""
+
+    WARNING = ("warning", "警告", "warning")
+    FINE = ("fine", "罚款", "fine")
+    CONFISCATION = ("confiscation", "没收违法所得、非法财物", "confiscation")
+    SUSPENSION_FOR_RECTIFICATION = (
+        "suspension_for_rectification",
+        "责令停产停业整顿",
+        "suspension of production and business for rectification",
+    )
+    SUSPENSION = (
+        "suspension",
+        "责令停产停业、停止建设、停止施工",
+        "suspension of production, business or construction",
+    )
+    LICENSE_REVOCATION = (
+        "license_revocation",
+        "暂扣或者吊销许可证、撤销资格",
+        "suspension or revocation of licences or qualifications",
+    )
+    CLOSURE = ("closure", "关闭（报本级人民政府决定）", "closure (decided by the government)")
+    REFERRAL = ("referral", "移送（拘留等由其他机关决定）", "referral to another authority")
+
+
+class FineTarget(Code):
+    UNIT = ("unit", "生产经营单位", "the unit")
+    PRINCIPAL = ("principal", "主要负责人", "the principal person")
+    RESPONSIBLE_PERSONS = (
+        "responsible_persons",
+        "直接负责的主管人员和其他直接责任人员",
+        "persons directly responsible",
+    )
+    INVESTOR = ("investor", "个人经营的投资人", "the individual investor")
+
+    @property
+    def is_individual(self) -> bool:
+        """Procedure thresholds distinguish units from natural persons."""
+        return self is not FineTarget.UNIT
+
+
+class Hazard(Code):
+    """Accident hazard found with the violation, mildest first."""
+
+    NONE = ("none", "无事故隐患", "no hazard")
+    GENERAL = ("general", "一般事故隐患", "general accident hazard")
+    MAJOR = ("major", "重大事故隐患", "major accident hazard")
+
+
+class Sector(Code):
+    HAZARDOUS_CHEMICALS = ("hazardous_chemicals", "危险化学品", "hazardous chemicals")
+    FIREWORKS = ("fireworks", "烟花爆竹", "fireworks")
+    GAS = ("gas", "燃气", "gas")
+    MINING = ("mining", "矿山", "mining")
+    METAL_SMELTING = ("metal_smelting", "金属冶炼", "metal smelting")
+    CONSTRUCTION = ("construction", "建筑施工", "construction")
+    DEMOLITION = ("demolition", "拆除（拆迁）", "demolition")
+    ROAD_TRANSPORT = ("road_transport", "道路运输", "road transport")
+    CROWDED_PLACE = ("crowded_place", "人员密集场所", "crowded place")
+    PUBLIC_ENTERTAINMENT = ("public_entertainment", "公共娱乐场所", "public entertainment venue")
+    CATERING = ("catering", "餐饮", "catering")
+    MANUFACTURING = ("manufacturing", "制造业", "manufacturing")
+    OTHER = ("other", "其他", "other")
+
+
+class Section(Code):
+    SUPERVISION_1 = ("supervision_1", "监管一科", "supervision section 1")
+    SUPERVISION_2 = ("supervision_2", "监管二科", "supervision section 2")
+    UNASSIGNED = ("unassigned", "未分配", "unassigned")
+
+
+class Circumstance(Code):
+    MINOR_VIOLATION = ("minor_violation", "违法行为轻微", "minor violation")
+    CORRECTED_PROMPTLY = ("corrected_promptly", "及时改正", "corrected promptly")
+    FIRST_OFFENCE = ("first_offence", "初次违法", "first offence")
+    MINOR_HARM = ("minor_harm", "危害后果轻微", "minor harm")
+    COERCED = ("coerced", "受他人胁迫或者诱骗", "coerced or deceived")
+    REDUCED_HARM_ACTIVELY = (
+        "reduced_harm_actively",
+        "主动消除或者减轻违法行为危害后果",
+        "actively eliminated or reduced the harm",
+    )
+    MERITORIOUS_SERVICE = ("meritorious_service", "配合查处有立功表现", "meritorious cooperation")
+    CONFESSED_UNKNOWN_VIOLATION = (
+        "confessed_unknown_violation",
+        "主动供述行政机关尚未掌握的违法行为",
+        "confessed a violation unknown to the authority",
+    )
+    NO_FAULT = ("no_fault", "没有主观过错", "no subjective fault")
+
+
+class Procedure(Code):
+    SUMMARY = ("summary", "简易程序", "summary procedure")
+    GENERAL = ("general", "一般程序", "general procedure")
+
+
+class Hearing(Code):
+    REQUIRED = ("required", "应当告知听证权利", "hearing right must be notified")
+    IF_FINE_REACHES = (
+        "if_fine_reaches",
+        "罚款达到较大数额时告知听证权利",
+        "hearing right if the fine reaches the large-fine threshold",
+    )
+    NO = ("no", "无需告知听证", "no hearing")
+
+
+class PenaltyAdjustment(Code):
+    NONE = ("none", "无", "none")
+    LIGHTER = ("lighter", "从轻处罚", "lighter penalty")
+    MITIGATED = ("mitigated", "减轻处罚", "mitigated penalty")
+    EXEMPT = ("exempt", "不予处罚", "no penalty")
