@@ -69,19 +69,20 @@ class Decider:
             except EnforcementRulesError as error:
                 error.add_note(f"in fact #{position}")
                 raise
-        as_of = [violation.occurred_on for violation in violations]
-        keys = [self._partition.key(v, day) for v, day in zip(violations, as_of, strict=True)]
+        # The law version is chosen by the day the violation occurred.
+        messages = [normalise(violation, violation.occurred_on) for violation in violations]
+        keys = [self._partition.key(message) for message in messages]
         with self._cache_lock:
             known = {key: self._cache[key] for key in keys if key in self._cache}
-        todo: dict[Hashable, tuple[Violation, dt.date]] = {}
-        for key, violation, day in zip(keys, violations, as_of, strict=True):
+        todo: dict[Hashable, tuple[Violation, dict[str, Any]]] = {}
+        for key, violation, message in zip(keys, violations, messages, strict=True):
             if key not in known and key not in todo:
-                self._check_covered(violation, day)
-                todo[key] = (violation, day)
+                self._check_covered(violation, violation.occurred_on)
+                todo[key] = (violation, message)
         pending = list(todo.items())
         for start in range(0, len(pending), self._batch_size):
             chunk = pending[start : start + self._batch_size]
-            fired = self._engine.evaluate([normalise(v, day) for _, (v, day) in chunk])
+            fired = self._engine.evaluate([message for _, (_, message) in chunk])
             for (key, (violation, _)), ids in zip(chunk, fired, strict=True):
                 known[key] = resolve(self.rules, violation, ids)
         with self._cache_lock:

@@ -58,7 +58,10 @@ class Test:
         """Evaluate over a normalised fact (dates as ordinals, as the engine sees them)."""
         actual = fact.get(self.field)
         result: bool
-        if self.op == "exists":
+        if self.op == "includes":
+            assert isinstance(self.value, tuple)
+            result = any(fact.get(circumstance_field(code)) for code in self.value)
+        elif self.op == "exists":
             result = (actual is not None) == self.value
         elif actual is None:
             result = False
@@ -67,9 +70,6 @@ class Test:
         elif self.op == "in":
             assert isinstance(self.value, tuple)
             result = actual in self.value
-        elif self.op == "includes":
-            assert isinstance(self.value, tuple)
-            result = any(code in actual for code in self.value)
         else:
             result = _compare(self.op, actual, self.value)
         return result != self.negated
@@ -164,11 +164,12 @@ def _parse_field(
             if op == "not":
                 tests.append(_membership(field, operand, kinds, (*path, op), negated=True))
             elif op in _COMPARISONS:
-                tests.append(Test(field, op, _ordered_value(field, operand, (*path, op))))
+                value = _ordered_value(field, operand, (*path, op))
+                tests.append(Test(engine_field(field), op, value))
             elif op == "exists":
                 if FIELDS[field][0] != "number":
                     raise ConditionError((*path, op), f"'exists' applies to nullable fields only, not {field!r}")
-                tests.append(Test(field, "exists", bool(operand)))
+                tests.append(Test(engine_field(field), "exists", bool(operand)))
             elif op == "includes":
                 if FIELDS[field][0] != "codes":
                     raise ConditionError((*path, op), f"'includes' applies to list fields only, not {field!r}")
@@ -219,12 +220,27 @@ def _ordered_value(field: str, value: Any, path: tuple[str | int, ...]) -> int |
         except InvalidValue as error:
             raise ConditionError(path, f"{field!r}: {error.problem}") from None
     if kind == "number":
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise ConditionError(path, f"{field!r} compares with numbers, not {value!r}")
-        return value
+        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+            raise ConditionError(path, f"{field!r} compares with amounts ≥ 0, not {value!r}")
+        return to_fen(value)
     raise ConditionError(path, f"{field!r} does not take comparisons (gt, gte, lt, lte)")
 
 
 def date_value(day: dt.date) -> int:
     """How a date is represented in a normalised fact and in compiled conditions."""
     return day.toordinal()
+
+
+def circumstance_field(code: str) -> str:
+    """Circumstances travel as one boolean per code: durable_rules tests scalars best."""
+    return f"c_{code}"
+
+
+def to_fen(yuan: float) -> int:
+    """Amounts travel as whole fen (分): durable_rules' JSON parser rejects floats such as 1e-05."""
+    return round(yuan * 100)
+
+
+def engine_field(field: str) -> str:
+    """The name a fact field has in a normalised fact (amounts are renamed to say their unit)."""
+    return field.removesuffix("_yuan") + "_fen" if FIELDS[field][0] == "number" else field

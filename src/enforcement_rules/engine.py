@@ -22,10 +22,10 @@ from typing import Any
 
 from durable import engine as durable_engine
 
-from .conditions import AllOf, AnyOf, Condition, Not, Test
+from .conditions import AllOf, AnyOf, Condition, Not, Test, circumstance_field
 from .errors import EngineError
 from .model import RuleSet
-from .normalise import WINDOW_FIELD, circumstance_field
+from .normalise import WINDOW_FIELD
 
 _SENTINEL = "__evaluated__"
 _MAX_PRIORITY_GAP = 10  # room between rule priorities; the sentinel fires after every rule
@@ -149,7 +149,7 @@ class Engine:
         self._seen: list[bool] = []
         self._failures: list[str] = []
         self.live_sessions = 0  # sessions not yet deleted: 0 between calls (tests check it)
-        self._host = _Host(self._record)
+        self._host = _Host(lambda name, closure: self._record(name, closure))
         try:
             self._host.set_rulesets({self._name: copy.deepcopy(compile_ruleset(rules))})
         except Exception as error:
@@ -165,6 +165,15 @@ class Engine:
         except Exception as error:  # durable_rules would swallow it
             self._failures.append(f"{action_name}: {error!r}")
 
+    def _delete(self, sid: str, *, quiet: bool) -> None:
+        """Delete a session; after a failed assert it may not exist, and the first error wins."""
+        try:
+            self._host.delete_state(self._name, sid)
+        except Exception as error:
+            if not quiet:
+                raise EngineError(f"could not delete session {sid}: {error}") from error
+        self.live_sessions -= 1
+
     def evaluate(self, facts: Sequence[Mapping[str, Any]]) -> list[tuple[str, ...]]:
         """Assert normalised facts in one fresh session; per fact, the ids of the rules fired.
 
@@ -179,11 +188,13 @@ class Engine:
             self._failures = []
             messages = [{**fact, "sid": sid, "ix": index} for index, fact in enumerate(facts)]
             self.live_sessions += 1
+            failed = True
             try:
                 if len(messages) == 1:
                     self._host.assert_fact(self._name, messages[0])
                 else:
                     self._host.assert_facts(self._name, messages)
+                failed = False
             except durable_engine.MessageNotHandledException as error:
                 raise EngineError(f"durable_rules did not handle a fact: {error}") from error
             except durable_engine.MessageObservedException as error:
@@ -191,11 +202,7 @@ class Engine:
             except Exception as error:
                 raise EngineError(f"durable_rules failed: {error}") from error
             finally:
-                try:
-                    self._host.delete_state(self._name, sid)
-                    self.live_sessions -= 1
-                except Exception as error:
-                    raise EngineError(f"could not delete session {sid}: {error}") from error
+                self._delete(sid, quiet=failed)
             if self._failures:
                 raise EngineError("a rule action failed: " + "; ".join(self._failures))
             if not all(self._seen):

@@ -15,6 +15,7 @@ from .errors import FactError, FactErrors
 from .vocabulary import Circumstance, Hazard, Sector
 
 _KIND_PATTERN = "lower_snake_case code"
+MAX_AMOUNT_YUAN = 1e12  # amounts travel as whole fen; this keeps them well inside int64
 
 
 def _discovered_default(self: Violation) -> dt.date:
@@ -33,8 +34,9 @@ def _check_kind(_: Violation, __: attrs.Attribute[str], value: str) -> None:
 
 
 def _check_income(_: Violation, __: attrs.Attribute[float | None], value: float | None) -> None:
-    if value is not None and not value >= 0:
-        raise FactError("illegal_income_yuan", f"{value!r} is negative", "a number ≥ 0, or null")
+    if value is not None and not 0 <= value <= MAX_AMOUNT_YUAN:
+        problem = f"{value!r} is negative" if value < 0 else f"{value!r} is out of range"
+        raise FactError("illegal_income_yuan", problem, "a number from 0 to 10^12, or null")
 
 
 @attrs.frozen(kw_only=True)

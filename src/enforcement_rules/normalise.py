@@ -1,7 +1,8 @@
 """A `Violation` as the engine sees it: flat JSON values, dates as day ordinals.
 
 `as_of` is the date whose law version applies (the window every rule file adds to its rules);
-circumstances become one boolean per code, since durable_rules tests scalars best.
+circumstances become one boolean per code, since durable_rules tests scalars best; amounts
+become whole fen (see `conditions.to_fen`).
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from .conditions import circumstance_field, engine_field, to_fen
 from .facts import Violation
 from .vocabulary import Circumstance
 
@@ -27,10 +29,6 @@ _BOOLEANS = (
 )
 
 
-def circumstance_field(code: str) -> str:
-    return f"c_{code}"
-
-
 def normalise(violation: Violation, as_of: dt.date) -> dict[str, Any]:
     """The engine message for `violation`, judged under the law in force on `as_of`."""
     message: dict[str, Any] = {
@@ -45,7 +43,7 @@ def normalise(violation: Violation, as_of: dt.date) -> dict[str, Any]:
     for name in _BOOLEANS:
         message[name] = getattr(violation, name)
     if violation.illegal_income_yuan is not None:
-        message["illegal_income_yuan"] = violation.illegal_income_yuan
+        message[engine_field("illegal_income_yuan")] = to_fen(violation.illegal_income_yuan)
     for circumstance in Circumstance:
         message[circumstance_field(circumstance.value)] = circumstance in violation.circumstances
     return message

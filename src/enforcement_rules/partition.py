@@ -1,20 +1,23 @@
 """The fact space cut into equivalence classes: facts in one class get one decision.
 
-Every field is reduced to what some rule, routing entry or procedure version can tell apart:
-codes and booleans that a condition tests keep their value, untested fields drop out, and numbers
-and dates become their position among the thresholds the rule set mentions. Deciding caches by
-this key; the verifier walks these classes.
+A class key is read off the normalised fact (the message the engine sees). Every field is
+reduced to what some rule, routing entry or procedure version can tell apart: codes and booleans
+that a condition tests keep their value, untested fields drop out, and ordered values (dates as
+ordinals, amounts in fen) become their position among the thresholds the rule set mentions.
+Deciding caches by this key; the verifier can walk these classes.
 """
 
 from __future__ import annotations
 
 import bisect
-import datetime as dt
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable, Iterable, Mapping
+from typing import Any
 
-from .conditions import FIELDS, atoms
-from .facts import Violation
+from .conditions import atoms, circumstance_field
 from .model import RuleSet
+from .normalise import WINDOW_FIELD
+
+_ORDERED_OPS = ("gt", "gte", "lt", "lte")
 
 
 def _position(value: float, thresholds: tuple[float, ...]) -> tuple[int, bool]:
@@ -24,57 +27,43 @@ def _position(value: float, thresholds: tuple[float, ...]) -> tuple[int, bool]:
 
 
 class Partition:
-    """Maps a fact (and the date whose law applies) to its equivalence-class key."""
+    """Maps a normalised fact to the key of its equivalence class under one rule set."""
 
     def __init__(self, rules: RuleSet):
-        tested: set[str] = {"kind", "sector"}  # routing reads both
-        thresholds: dict[str, set[float]] = {"decided_on": set()}
+        exact: set[str] = {"kind", "sector"}  # routing reads both
+        ordered: dict[str, set[float]] = {"decided_on": set(), WINDOW_FIELD: set()}
         for rule in rules.rules:
             for atom in atoms(rule.when):
-                tested.add(atom.field)
-                if atom.op in ("gt", "gte", "lt", "lte"):
+                if atom.op in _ORDERED_OPS:
                     assert isinstance(atom.value, int | float)
-                    thresholds.setdefault(atom.field, set()).add(float(atom.value))
-        for version in rules.procedure:
-            thresholds["decided_on"].update(_bounds([(version.in_force_from, version.in_force_until)]))
-        windows = _bounds(
-            (provision.in_force_from, provision.in_force_until) for provision in rules.provisions
+                    ordered.setdefault(atom.field, set()).add(float(atom.value))
+                elif atom.op == "includes":
+                    assert isinstance(atom.value, tuple)
+                    exact.update(circumstance_field(code) for code in atom.value)
+                elif atom.op == "exists":
+                    ordered.setdefault(atom.field, set())
+                else:
+                    exact.add(atom.field)
+        ordered["decided_on"].update(
+            _bounds((v.in_force_from, v.in_force_until) for v in rules.procedure)
         )
-        self._window = tuple(sorted(windows))
-        self._ordered = {field: tuple(sorted(values)) for field, values in thresholds.items()}
-        self._codes = tuple(
-            sorted(field for field in tested if FIELDS[field][0] in ("kind", "code", "bool"))
+        ordered[WINDOW_FIELD].update(
+            _bounds((p.in_force_from, p.in_force_until) for p in rules.provisions)
         )
-        self._circumstances = tuple(
-            sorted(
-                code
-                for rule in rules.rules
-                for atom in atoms(rule.when)
-                if atom.op == "includes"
-                for code in atom.value  # type: ignore[union-attr]
-            )
+        self._exact = tuple(sorted(exact))
+        self._ordered = tuple(
+            (field, tuple(sorted(values))) for field, values in sorted(ordered.items())
         )
-        self._income_tested = "illegal_income_yuan" in tested
 
-    def key(self, violation: Violation, as_of: dt.date) -> Hashable:
-        parts: list[Hashable] = [_position(float(as_of.toordinal()), self._window)]
-        for field in self._codes:
-            parts.append(getattr(violation, field))
-        for field, ordered in self._ordered.items():
-            value = getattr(violation, field)
-            if isinstance(value, dt.date):
-                parts.append(_position(float(value.toordinal()), ordered))
-            elif value is None:
-                parts.append(None)
-            else:
-                parts.append(_position(float(value), ordered))
-        if self._income_tested:
-            parts.append(violation.illegal_income_yuan is None)
-        parts.append(tuple(code for code in self._circumstances if code in violation.circumstances))
+    def key(self, message: Mapping[str, Any]) -> Hashable:
+        parts: list[Hashable] = [message.get(field) for field in self._exact]
+        for field, thresholds in self._ordered:
+            value = message.get(field)
+            parts.append(None if value is None else _position(float(value), thresholds))
         return tuple(parts)
 
 
-def _bounds(windows: Iterable[tuple[dt.date, dt.date | None]]) -> set[float]:
+def _bounds(windows: Iterable[tuple[Any, Any]]) -> set[float]:
     found: set[float] = set()
     for start, until in windows:
         found.add(float(start.toordinal()))

@@ -1,0 +1,28 @@
+"""How heavy an outcome is: the one definition of "lighter" and "more serious".
+
+Penalty category first (the vocabulary's severity order), then the fine ceiling, then the floor.
+Measures are compared as sets: a more serious fact must keep every measure and may add more.
+"""
+
+from __future__ import annotations
+
+from .decision import Decision
+from .vocabulary import Penalty
+
+
+def penalty_weight(decision: Decision) -> tuple[int, float, float]:
+    """Comparable weight of a decision's penalty: (heaviest category, top ceiling, top floor)."""
+    category = max((Penalty.rank(penalty) + 1 for penalty in decision.penalties), default=0)
+    ceiling = max((fine.max_yuan for fine in decision.fines), default=0.0)
+    floor = max((fine.min_yuan for fine in decision.fines), default=0.0)
+    return category, ceiling, floor
+
+
+def is_lighter(candidate: Decision, than: Decision) -> bool:
+    """True when `candidate`'s penalty weighs strictly less than `than`'s."""
+    return penalty_weight(candidate) < penalty_weight(than)
+
+
+def keeps_measures(serious: Decision, milder: Decision) -> bool:
+    """A more serious fact keeps every on-site measure of the milder one."""
+    return set(milder.measures) <= set(serious.measures)
