@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from enforcement_rules.cli import main
+
+GOOD = {"kind": "blocked_exits", "occurred_on": "2025-09-09", "sector": "crowded_place"}
+
+
+def run(tmp_path: Path, text: str, *args: str) -> tuple[int, str, str]:
+    source = tmp_path / "facts.jsonl"
+    source.write_text(text, "utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    status = main([*args, str(source)], out, err)
+    return status, out.getvalue(), err.getvalue()
+
+
+def test_decide_writes_one_json_decision_per_line(tmp_path: Path) -> None:
+    lines = "\n".join(json.dumps({**GOOD, "overdue": overdue}) for overdue in (False, True))
+    status, out, err = run(tmp_path, lines + "\n", "decide")
+    decisions = [json.loads(line) for line in out.splitlines()]
+    assert status == 0 and not err
+    assert [d["penalties"] for d in decisions] == [["fine"], ["suspension_for_rectification"]]
+    assert decisions[0]["section"] == "supervision_2"
+
+
+def test_a_bad_line_is_reported_and_the_others_are_still_decided(tmp_path: Path) -> None:
+    lines = [json.dumps(GOOD), "{not json", json.dumps({**GOOD, "hazard": "enormous"}), json.dumps(GOOD)]
+    status, out, err = run(tmp_path, "\n".join(lines), "decide")
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert status == 1
+    assert len(rows) == 4
+    assert "measures" in rows[0] and "measures" in rows[3]
+    assert rows[1]["line"] == 2 and rows[1]["error"]["type"] == "FactError"
+    assert rows[2]["error"]["fields"] == ["hazard"]
+    assert "line 3: fact field 'hazard'" in err and "allowed: none, general, major" in err
+
+
+def test_one_pretty_printed_object_is_one_input(tmp_path: Path) -> None:
+    status, out, _ = run(tmp_path, json.dumps(GOOD, indent=2), "decide")
+    assert status == 0 and len(out.splitlines()) == 1
+
+
+def test_decide_reads_standard_input(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO(json.dumps(GOOD)))
+    out = io.StringIO()
+    assert main(["decide", "-"], out, io.StringIO()) == 0
+    assert json.loads(out.getvalue())["law_version"] == "work_safety_law@2021-09-01"
+
+
+def test_trace_option_adds_the_fired_rules_with_their_files(tmp_path: Path) -> None:
+    _, out, _ = run(tmp_path, json.dumps(GOOD), "decide", "--trace")
+    trace = json.loads(out)["trace"]
+    assert trace[-1]["rule_id"] == "wsl2021-105-first"
+    assert trace[-1]["file"].endswith("art105_dormitories_and_exits.yaml")
+
+
+def test_explain_speaks_chinese_and_english(tmp_path: Path) -> None:
+    facts = {**GOOD, "hazard": "major", "safety_assured": False, "workers_in_danger": True}
+    status, out, _ = run(tmp_path, json.dumps(facts), "explain")
+    assert status == 0
+    assert "触发的规则 (rules fired):" in out
+    assert "wsl2021-105-first" in out and "条件 (because): kind ∈ {" in out
+    assert "  - 责令从危险区域撤出作业人员 (withdraw workers)" in out
+    assert "work_safety_law@2021-06-10 art. 105" in out
+    assert "暂时停产停业" in out
+
+
+def test_a_bad_rules_directory_exits_2(tmp_path: Path) -> None:
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["--rules", str(tmp_path), "decide", "-"], out, err) == 2
+    assert "catalogue file missing" in err.getvalue()
+
+
+def test_an_unreadable_input_file_exits_1(tmp_path: Path) -> None:
+    err = io.StringIO()
+    assert main(["decide", str(tmp_path / "absent.jsonl")], io.StringIO(), err) == 1
+    assert "cannot read" in err.getvalue()
