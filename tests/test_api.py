@@ -24,11 +24,15 @@ def sample_facts(count: int, seed: int = 7) -> list[dict[str, Any]]:
     kinds = RULES.covered_kinds
     out = []
     for _ in range(count):
-        year = generator.randint(2003, 2026)
+        year, month, day = (
+            generator.randint(2003, 2026),
+            generator.randint(1, 12),
+            generator.randint(1, 28),
+        )
         out.append(
             {
                 "kind": generator.choice(kinds),
-                "occurred_on": f"{year}-{generator.randint(1, 12):02d}-{generator.randint(1, 28):02d}",
+                "occurred_on": f"{year}-{month:02d}-{day:02d}",
                 "sector": generator.choice(er.Sector.codes()),
                 "hazard": generator.choice(er.Hazard.codes()),
                 "overdue": generator.random() < 0.3,
@@ -46,21 +50,34 @@ def test_decide_returns_the_documented_json_form() -> None:
     decision = er.decide({"kind": "blocked_exits", "occurred_on": "2025-09-09"}, rules=RULES)
     data = decision.to_dict()
     assert list(data) == [
-        "measures", "penalties", "fines", "penalty_adjustment", "procedure", "hearing",
-        "hearing_thresholds_yuan", "daily_fine", "section", "law_version", "legal_basis",
-        "rules_fired", "notes",
+        "measures",
+        "penalties",
+        "fines",
+        "penalty_adjustment",
+        "procedure",
+        "hearing",
+        "hearing_thresholds_yuan",
+        "daily_fine",
+        "section",
+        "law_version",
+        "legal_basis",
+        "rules_fired",
+        "notes",
     ]
     assert data["law_version"] == "work_safety_law@2021-09-01"
     assert data["penalties"] == ["fine"]
-    assert {"law": "work_safety_law", "version": "2021-06-10", "article": 105} .items() <= data["legal_basis"][1].items()
+    assert {"law": "work_safety_law", "version": "2021-06-10", "article": 105}.items() <= data[
+        "legal_basis"
+    ][1].items()
     assert er.Decision.from_dict(data) == decision
 
 
 def test_the_default_rule_set_is_the_bundled_one() -> None:
     assert er.default_rules().digest == RULES.digest
-    assert er.decide({"kind": "blocked_exits", "occurred_on": "2025-09-09"}).to_dict() == er.decide(
-        {"kind": "blocked_exits", "occurred_on": "2025-09-09"}, rules=RULES
-    ).to_dict()
+    assert (
+        er.decide({"kind": "blocked_exits", "occurred_on": "2025-09-09"}).to_dict()
+        == er.decide({"kind": "blocked_exits", "occurred_on": "2025-09-09"}, rules=RULES).to_dict()
+    )
 
 
 def test_decide_many_equals_decide_one_by_one() -> None:

@@ -29,7 +29,12 @@ def test_decide_writes_one_json_decision_per_line(tmp_path: Path) -> None:
 
 
 def test_a_bad_line_is_reported_and_the_others_are_still_decided(tmp_path: Path) -> None:
-    lines = [json.dumps(GOOD), "{not json", json.dumps({**GOOD, "hazard": "enormous"}), json.dumps(GOOD)]
+    lines = [
+        json.dumps(GOOD),
+        "{not json",
+        json.dumps({**GOOD, "hazard": "enormous"}),
+        json.dumps(GOOD),
+    ]
     status, out, err = run(tmp_path, "\n".join(lines), "decide")
     rows = [json.loads(line) for line in out.splitlines()]
     assert status == 1

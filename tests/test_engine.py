@@ -22,7 +22,9 @@ def expected_firing(message: dict[str, Any]) -> tuple[str, ...]:
     """What should fire, computed without durable_rules: window and `when`, in rule-set order."""
     day = dt.date.fromordinal(message[WINDOW_FIELD])
     return tuple(
-        rule.id for rule in RULES.rules if rule.provision.in_force_on(day) and rule.when.holds(message)
+        rule.id
+        for rule in RULES.rules
+        if rule.provision.in_force_on(day) and rule.when.holds(message)
     )
 
 
@@ -70,7 +72,10 @@ def test_comparisons_includes_and_exists_compile_and_agree() -> None:
 
 def test_sessions_are_deleted_after_every_evaluation() -> None:
     engine = Engine(RULES)
-    message = normalise(er.Violation.from_dict({"kind": "blocked_exits", "occurred_on": "2022-01-01"}), dt.date(2022, 1, 1))
+    message = normalise(
+        er.Violation.from_dict({"kind": "blocked_exits", "occurred_on": "2022-01-01"}),
+        dt.date(2022, 1, 1),
+    )
     for _ in range(50):
         engine.evaluate([message])
     assert engine.live_sessions == 0
@@ -91,7 +96,10 @@ def test_a_failing_action_is_not_swallowed(monkeypatch: pytest.MonkeyPatch) -> N
         engine._failures.append(f"{name}: boom")
 
     monkeypatch.setattr(engine, "_record", broken)
-    message = normalise(er.Violation.from_dict({"kind": "blocked_exits", "occurred_on": "2022-01-01"}), dt.date(2022, 1, 1))
+    message = normalise(
+        er.Violation.from_dict({"kind": "blocked_exits", "occurred_on": "2022-01-01"}),
+        dt.date(2022, 1, 1),
+    )
     with pytest.raises(er.EngineError, match="a rule action failed"):
         engine.evaluate([message])
     assert engine.live_sessions == 0
@@ -99,7 +107,10 @@ def test_a_failing_action_is_not_swallowed(monkeypatch: pytest.MonkeyPatch) -> N
 
 def test_two_engines_on_one_rule_set_do_not_collide() -> None:
     first, second = Engine(RULES), Engine(RULES)
-    message = normalise(er.Violation.from_dict({"kind": "blocked_exits", "occurred_on": "2022-01-01"}), dt.date(2022, 1, 1))
+    message = normalise(
+        er.Violation.from_dict({"kind": "blocked_exits", "occurred_on": "2022-01-01"}),
+        dt.date(2022, 1, 1),
+    )
     assert first.evaluate([message]) == second.evaluate([message])
 
 

@@ -111,4 +111,6 @@ def test_not_an_object_and_not_json_are_fact_errors() -> None:
 
 def test_constructing_directly_validates_too() -> None:
     with pytest.raises(FactError, match="before occurred_on"):
-        Violation(kind="blocked_exits", occurred_on=dt.date(2024, 3, 1), discovered_on=dt.date(2024, 1, 1))
+        Violation(
+            kind="blocked_exits", occurred_on=dt.date(2024, 3, 1), discovered_on=dt.date(2024, 1, 1)
+        )

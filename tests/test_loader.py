@@ -1,4 +1,4 @@
-"""Bad rule files: one fixture per error kind, each stating the line, rule id and reason it must get.
+"""Bad rule files: one fixture per error kind, each stating its expected line, rule id, reason.
 
 The header of each fixture reads `# expect: line=N rule=ID|- reason=TEXT`.
 """
@@ -29,7 +29,12 @@ def _rules_with(tmp_path: Path, *extra: Path) -> Path:
 
 def test_the_minimal_rule_set_loads(tmp_path: Path) -> None:
     rules = er.load_rules(_rules_with(tmp_path))
-    assert [rule.id for rule in rules.rules] == ["demo-correct", "demo-first", "demo-on-site", "demo-overdue"]
+    assert [rule.id for rule in rules.rules] == [
+        "demo-correct",
+        "demo-first",
+        "demo-on-site",
+        "demo-overdue",
+    ]
     assert rules.covered_kinds == ("blocked_exits", "no_safety_staff")
 
 
@@ -38,7 +43,9 @@ def test_there_is_a_fixture_for_every_error_kind() -> None:
 
 
 @pytest.mark.parametrize("bad_file", BAD_FILES, ids=lambda path: path.stem)
-def test_a_bad_rule_file_is_located_by_file_line_and_rule_id(tmp_path: Path, bad_file: Path) -> None:
+def test_a_bad_rule_file_is_located_by_file_line_and_rule_id(
+    tmp_path: Path, bad_file: Path
+) -> None:
     match = HEADER.match(bad_file.read_text("utf-8").splitlines()[0])
     assert match, f"{bad_file.name} lacks its '# expect:' header"
     line, rule_id, reason = int(match[1]), match[2], match[3].strip()
@@ -57,7 +64,9 @@ def test_a_bad_rule_file_is_located_by_file_line_and_rule_id(tmp_path: Path, bad
 
 
 def test_loading_is_all_or_nothing_and_reports_every_bad_file(tmp_path: Path) -> None:
-    chosen = [FIXTURES / "bad_rule_files" / name for name in ("yaml_tag.yaml", "unknown_measure.yaml")]
+    chosen = [
+        FIXTURES / "bad_rule_files" / name for name in ("yaml_tag.yaml", "unknown_measure.yaml")
+    ]
     with pytest.raises(er.RuleSetError) as caught:
         er.load_rules(_rules_with(tmp_path, *chosen))
     named = {Path(error.file).name for error in caught.value.errors}
@@ -74,7 +83,8 @@ def test_a_missing_catalogue_file_is_named(tmp_path: Path) -> None:
 def test_a_bad_catalogue_entry_is_located(tmp_path: Path) -> None:
     root = _rules_with(tmp_path)
     (root / "routing.yaml").write_text(
-        "routing:\n  by_sector:\n    supervision_1: [fireworks, moon_base]\n  by_kind: {}\n", "utf-8"
+        "routing:\n  by_sector:\n    supervision_1: [fireworks, moon_base]\n  by_kind: {}\n",
+        "utf-8",
     )
     with pytest.raises(er.RuleSetError) as caught:
         er.load_rules(root)
@@ -96,9 +106,16 @@ def test_the_digest_ignores_file_names_and_order(tmp_path: Path) -> None:
 
 def test_the_bundled_rules_load_and_cover_the_foundation_kinds(rules: er.RuleSet) -> None:
     assert set(rules.covered_kinds) == {
-        "no_safety_staff", "managers_not_assessed", "no_safety_training", "training_records_false",
-        "hazard_records_missing", "no_emergency_plan", "uncertified_special_worker",
-        "hazard_not_eliminated", "blocked_exits", "dormitory_in_hazmat_building",
+        "no_safety_staff",
+        "managers_not_assessed",
+        "no_safety_training",
+        "training_records_false",
+        "hazard_records_missing",
+        "no_emergency_plan",
+        "uncertified_special_worker",
+        "hazard_not_eliminated",
+        "blocked_exits",
+        "dormitory_in_hazmat_building",
     }
     assert set(rules.kinds) >= set(rules.covered_kinds)
 

@@ -18,7 +18,9 @@ SETTINGS = settings(max_examples=400, deadline=None, suppress_health_check=[Heal
 
 @SETTINGS
 @given(facts(RULES))
-def test_every_fact_gets_exactly_one_decision_from_exactly_one_penalty_rule(fact: dict[str, Any]) -> None:
+def test_every_fact_gets_exactly_one_decision_from_exactly_one_penalty_rule(
+    fact: dict[str, Any],
+) -> None:
     decision = DECIDER.decide(fact)
     deciding = [rid for rid in decision.rules_fired if RULES.rule(rid).then.decides_penalty]
     assert len(deciding) == 1
@@ -32,7 +34,9 @@ def test_every_fact_gets_exactly_one_decision_from_exactly_one_penalty_rule(fact
 @given(facts(RULES))
 def test_no_fact_of_a_covered_kind_is_left_without_a_legal_basis(fact: dict[str, Any]) -> None:
     decision = DECIDER.decide(fact)
-    penalty_rule = next(RULES.rule(r) for r in decision.rules_fired if RULES.rule(r).then.decides_penalty)
+    penalty_rule = next(
+        RULES.rule(r) for r in decision.rules_fired if RULES.rule(r).then.decides_penalty
+    )
     if penalty_rule.then.no_provision:
         assert not decision.penalties and decision.notes, "no provision must be said, with a note"
     else:
@@ -72,5 +76,7 @@ def test_severity_weighs_category_before_ceiling() -> None:
     fine = er.FineRange(er.FineTarget.UNIT, 0, 500_000)
     decision = DECIDER.decide({"kind": "blocked_exits", "occurred_on": "2022-01-01"})
     heavy_fine = attrs.evolve(decision, penalties=(er.Penalty.FINE,), fines=(fine,))
-    suspension = attrs.evolve(decision, penalties=(er.Penalty.SUSPENSION_FOR_RECTIFICATION,), fines=())
+    suspension = attrs.evolve(
+        decision, penalties=(er.Penalty.SUSPENSION_FOR_RECTIFICATION,), fines=()
+    )
     assert is_lighter(heavy_fine, suspension)

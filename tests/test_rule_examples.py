@@ -22,7 +22,9 @@ def test_rule_example(decider: er.Decider, rule: er.Rule, example: object) -> No
 def test_a_wrong_expectation_is_reported_with_expected_and_actual(decider: er.Decider) -> None:
     rule = RULES.rules[0]
     example = rule.examples[0]
-    wrong = type(example)(example.name, example.facts, {"measures": ["withdraw_workers"]}, example.line)
+    wrong = type(example)(
+        example.name, example.facts, {"measures": ["withdraw_workers"]}, example.line
+    )
     result = run_example(decider, rule, wrong)
     assert not result.passed
     assert "measures: expected ['withdraw_workers'], got" in result.problems[0]

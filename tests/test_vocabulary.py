@@ -38,7 +38,11 @@ def test_every_code_has_a_chinese_term_and_an_english_label(enum_type: type[v.Co
 
 def test_severity_order_puts_suspension_above_fine_and_closure_last_but_referral() -> None:
     rank = v.Penalty.rank
-    assert rank(v.Penalty.WARNING) < rank(v.Penalty.FINE) < rank(v.Penalty.SUSPENSION_FOR_RECTIFICATION)
+    assert (
+        rank(v.Penalty.WARNING)
+        < rank(v.Penalty.FINE)
+        < rank(v.Penalty.SUSPENSION_FOR_RECTIFICATION)
+    )
     assert rank(v.Penalty.SUSPENSION_FOR_RECTIFICATION) < rank(v.Penalty.CLOSURE)
 
 

@@ -1,16 +1,16 @@
 """enforcement-rules: work-safety enforcement law as declarative, reviewable, tested rules.
 
-    import enforcement_rules as er
-    rules = er.load_rules()                       # the bundled rules/, or er.load_rules(path)
-    decision = er.decide({"kind": "blocked_exits", "occurred_on": "2025-09-09"}, rules=rules)
-    decision.measures, decision.penalties, decision.fines, decision.to_dict()
+import enforcement_rules as er
+rules = er.load_rules()                       # the bundled rules/, or er.load_rules(path)
+decision = er.decide({"kind": "blocked_exits", "occurred_on": "2025-09-09"}, rules=rules)
+decision.measures, decision.penalties, decision.fines, decision.to_dict()
 """
 
 from .api import Decider, decide, decide_many, default_rules
 from .decision import Decision, FiredRule
 from .errors import (
-    EngineError,
     EnforcementRulesError,
+    EngineError,
     FactError,
     FactErrors,
     NoApplicableLawError,
@@ -31,19 +31,19 @@ from .vocabulary import (
     Penalty,
     PenaltyAdjustment,
     Procedure,
-    Sector,
     Section,
+    Sector,
 )
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "Citation",
     "Circumstance",
+    "Citation",
     "Decider",
     "Decision",
-    "EngineError",
     "EnforcementRulesError",
+    "EngineError",
     "FactError",
     "FactErrors",
     "FineRange",
@@ -61,8 +61,8 @@ __all__ = [
     "RuleFileError",
     "RuleSet",
     "RuleSetError",
-    "Sector",
     "Section",
+    "Sector",
     "UncoveredKindError",
     "Violation",
     "bundled_rules_dir",

@@ -42,7 +42,10 @@ def read_inputs(text: str) -> Iterator[tuple[int, Any]]:
         try:
             yield number, json.loads(line)
         except json.JSONDecodeError as error:
-            yield number, FactError("<facts>", f"not valid JSON: {error.msg} at column {error.colno}")
+            yield (
+                number,
+                FactError("<facts>", f"not valid JSON: {error.msg} at column {error.colno}"),
+            )
 
 
 def _error_object(line: int, error: EnforcementRulesError) -> dict[str, Any]:
@@ -53,7 +56,10 @@ def _error_object(line: int, error: EnforcementRulesError) -> dict[str, Any]:
         if isinstance(error, FactError)
         else []
     )
-    return {"line": line, "error": {"type": type(error).__name__, "fields": fields, "message": str(error)}}
+    return {
+        "line": line,
+        "error": {"type": type(error).__name__, "fields": fields, "message": str(error)},
+    }
 
 
 def _decide_lines(
@@ -88,15 +94,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--rules", metavar="DIR", help="rules directory (default: bundled rules)")
     commands = parser.add_subparsers(dest="command", required=True)
-    decide = commands.add_parser("decide", help="facts (JSON or JSON Lines) → decisions (JSON Lines)")
+    decide = commands.add_parser(
+        "decide", help="facts (JSON or JSON Lines) → decisions (JSON Lines)"
+    )
     decide.add_argument("input", metavar="FILE", help="a JSON or JSON Lines file, or - for stdin")
     decide.add_argument("--trace", action="store_true", help="add the trace of fired rules")
     explain_cmd = commands.add_parser("explain", help="facts → the decision explained in words")
-    explain_cmd.add_argument("input", metavar="FILE", help="a JSON or JSON Lines file, or - for stdin")
+    explain_cmd.add_argument(
+        "input", metavar="FILE", help="a JSON or JSON Lines file, or - for stdin"
+    )
     return parser
 
 
-def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
+def main(
+    argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None
+) -> int:
     out = out or sys.stdout
     err = err or sys.stderr
     args = build_parser().parse_args(argv)
@@ -112,7 +124,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
         return EXIT_BAD_INPUT
     decider = Decider(rules)
     as_text = args.command == "explain"
-    return _decide_lines(decider, text, out, err, as_text=as_text, trace=getattr(args, "trace", False))
+    return _decide_lines(
+        decider, text, out, err, as_text=as_text, trace=getattr(args, "trace", False)
+    )
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -168,11 +168,15 @@ def _parse_field(
                 tests.append(Test(engine_field(field), op, value))
             elif op == "exists":
                 if FIELDS[field][0] != "number":
-                    raise ConditionError((*path, op), f"'exists' applies to nullable fields only, not {field!r}")
+                    raise ConditionError(
+                        (*path, op), f"'exists' applies to nullable fields only, not {field!r}"
+                    )
                 tests.append(Test(engine_field(field), "exists", bool(operand)))
             elif op == "includes":
                 if FIELDS[field][0] != "codes":
-                    raise ConditionError((*path, op), f"'includes' applies to list fields only, not {field!r}")
+                    raise ConditionError(
+                        (*path, op), f"'includes' applies to list fields only, not {field!r}"
+                    )
                 codes = (operand,) if isinstance(operand, str) else tuple(operand)
                 tests.append(Test(field, "includes", _codes(field, codes, kinds, (*path, op))))
             else:
@@ -191,7 +195,9 @@ def _membership(
         )
     if kind == "bool":
         if not isinstance(value, bool):
-            raise ConditionError(path, f"{field!r} is a boolean: write true or false, not {value!r}")
+            raise ConditionError(
+                path, f"{field!r} is a boolean: write true or false, not {value!r}"
+            )
         return Test(field, "eq", value, negated)
     if isinstance(value, list):
         return Test(field, "in", _codes(field, tuple(value), kinds, path), negated)

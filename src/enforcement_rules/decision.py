@@ -91,4 +91,6 @@ class Decision:
 def _amounts(amounts: Mapping[str, float] | None) -> dict[str, int | float] | None:
     if amounts is None:
         return None
-    return {key: int(value) if float(value).is_integer() else value for key, value in amounts.items()}
+    return {
+        key: int(value) if float(value).is_integer() else value for key, value in amounts.items()
+    }

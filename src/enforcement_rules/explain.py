@@ -8,7 +8,6 @@ from .conditions import AllOf, AnyOf, Condition, Not, Test
 from .decision import Decision
 from .facts import Violation
 from .model import FineRange, RuleSet
-from .vocabulary import Hearing, Measure, Penalty, Procedure
 
 _OPS = {"gt": ">", "gte": "≥", "lt": "<", "lte": "≤"}
 
@@ -77,14 +76,14 @@ def explain(rules: RuleSet, violation: Violation, decision: Decision) -> str:
         lines.append(f"     文件 (file): {step.file}:{step.line}  [{rule.provision.review}]")
     lines.append("")
     lines.append("现场处理措施 (on-site measures):")
-    lines.extend(f"  - {Measure(m).label}" for m in decision.measures)
+    lines.extend(f"  - {m.label}" for m in decision.measures)
     if decision.penalties:
-        lines.append("行政处罚 (penalties): " + "; ".join(Penalty(p).label for p in decision.penalties))
+        lines.append("行政处罚 (penalties): " + "; ".join(p.label for p in decision.penalties))
     else:
         lines.append("行政处罚 (penalties): 无 (none)")
     lines.extend(f"  罚款 (fine) {_fine(fine)}" for fine in decision.fines)
-    procedure = "—" if decision.procedure is None else Procedure(decision.procedure).label
-    lines.append(f"程序 (procedure): {procedure}; 听证 (hearing): {Hearing(decision.hearing).label}")
+    procedure = "—" if decision.procedure is None else decision.procedure.label
+    lines.append(f"程序 (procedure): {procedure}; 听证 (hearing): {decision.hearing.label}")
     if decision.hearing_thresholds_yuan:
         amounts = ", ".join(f"{k} ≥ {v:,.0f}" for k, v in decision.hearing_thresholds_yuan.items())
         lines.append(f"  听证门槛 (hearing thresholds, yuan): {amounts}")

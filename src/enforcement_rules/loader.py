@@ -36,12 +36,13 @@ from .model import (
     Rule,
     RuleSet,
 )
-from .vocabulary import FineTarget, Measure, Penalty, Section
+from .vocabulary import Code, FineTarget, Measure, Penalty, Section
 from .yaml_source import Path as DataPath
 from .yaml_source import YamlDocument, read_yaml
 
 CATALOGUES = ("laws.yaml", "kinds.yaml", "routing.yaml", "procedure.yaml")
 T = TypeVar("T")
+C = TypeVar("C", bound=Code)
 
 
 def bundled_rules_dir() -> Path:
@@ -143,7 +144,9 @@ def load_rules(path: str | Path | None = None) -> RuleSet:
     if out.errors or catalogue is None:
         raise RuleSetError(out.errors)
     laws, kinds, routing, procedure = catalogue
-    rules.sort(key=lambda r: (r.provision.law, r.provision.in_force_from, r.provision.article, r.id))
+    rules.sort(
+        key=lambda r: (r.provision.law, r.provision.in_force_from, r.provision.article, r.id)
+    )
     covered = sorted(
         {kind for rule in rules if rule.then.decides_penalty for kind in _kinds_named(rule)}
     )
@@ -174,9 +177,7 @@ def _digest(datas: Iterable[Any]) -> str:
     return hashlib.sha256("\n".join(canonical).encode()).hexdigest()[:16]
 
 
-Catalogue = tuple[
-    Mapping[str, Law], Mapping[str, Kind], Routing, tuple[ProcedureVersion, ...]
-]
+Catalogue = tuple[Mapping[str, Law], Mapping[str, Kind], Routing, tuple[ProcedureVersion, ...]]
 
 
 def _load_catalogues(
@@ -194,7 +195,9 @@ def _load_catalogues(
             valid[name] = doc
     if len(valid) != len(CATALOGUES):
         return None
-    laws = {code: Law(code, v["zh"], v["en"]) for code, v in valid["laws.yaml"].data["laws"].items()}
+    laws = {
+        code: Law(code, v["zh"], v["en"]) for code, v in valid["laws.yaml"].data["laws"].items()
+    }
     kinds = {
         code: Kind(code, v["zh"], v["en"]) for code, v in valid["kinds.yaml"].data["kinds"].items()
     }
@@ -205,9 +208,7 @@ def _load_catalogues(
     return laws, kinds, routing, procedure
 
 
-def _build_routing(
-    doc: YamlDocument, kinds: Mapping[str, Kind], out: _Collector
-) -> Routing | None:
+def _build_routing(doc: YamlDocument, kinds: Mapping[str, Kind], out: _Collector) -> Routing | None:
     tables: dict[str, dict[str, Section]] = {"by_sector": {}, "by_kind": {}}
     allowed = {"by_sector": _sector_codes(), "by_kind": set(kinds)}
     ok = True
@@ -222,7 +223,7 @@ def _build_routing(
                     out.add(doc, path, f"{code!r} is routed to two sections")
                     ok = False
                 else:
-                    tables[table][code] = Section(section)
+                    tables[table][code] = Section.parse(section)
     return Routing(tables["by_sector"], tables["by_kind"]) if ok else None
 
 
@@ -297,12 +298,14 @@ def _date(value: str, path: DataPath) -> dt.date:
         raise _Located(path, error.problem) from None
 
 
-def _code(enum_type: type[T], value: str, path: DataPath) -> T:
+def _code(enum_type: type[C], value: str, path: DataPath) -> C:
     try:
-        return enum_type(value)  # type: ignore[call-arg]
+        return enum_type.parse(value)
     except ValueError:
-        allowed = ", ".join(enum_type.codes())  # type: ignore[attr-defined]
-        raise _Located(path, f"{value!r} is not a {enum_type.__name__} code (allowed: {allowed})") from None
+        allowed = ", ".join(enum_type.codes())
+        raise _Located(
+            path, f"{value!r} is not a {enum_type.__name__} code (allowed: {allowed})"
+        ) from None
 
 
 def _build_rules(doc: YamlDocument, catalogue: Catalogue, out: _Collector) -> list[Rule]:
@@ -320,7 +323,9 @@ def _build_rules(doc: YamlDocument, catalogue: Catalogue, out: _Collector) -> li
                     raise _Located(
                         ("provision", "items", number, "kinds", index), f"unknown kind {kind!r}"
                     )
-            items[int(number)] = ProvisionItem(int(number), item["text_zh"], tuple(item.get("kinds", ())))
+            items[int(number)] = ProvisionItem(
+                int(number), item["text_zh"], tuple(item.get("kinds", ()))
+            )
         return Provision(
             file=doc.file,
             law=data["law"],
@@ -342,7 +347,11 @@ def _build_rules(doc: YamlDocument, catalogue: Catalogue, out: _Collector) -> li
     rules = []
     for index, raw in enumerate(data["rules"]):
         path: DataPath = ("rules", index)
-        rule = out.attempt(doc, path, lambda raw=raw, path=path: _rule(raw, built, doc, kinds, path))
+
+        def build(raw: Mapping[str, Any] = raw, path: DataPath = path) -> Rule:
+            return _rule(raw, built, doc, kinds, path)
+
+        rule = out.attempt(doc, path, build)
         if rule is not None:
             rules.append(rule)
     return rules
@@ -360,7 +369,9 @@ def _rule(
     items = (item,) if isinstance(item, int) else tuple(item)
     for number in items:
         if provision.items and number not in provision.items:
-            raise _Located((*path, "cites", "item"), f"item {number} is not listed in provision.items")
+            raise _Located(
+                (*path, "cites", "item"), f"item {number} is not listed in provision.items"
+            )
     try:
         when = parse_condition(raw["when"], kinds)
     except ConditionError as error:
@@ -372,11 +383,17 @@ def _rule(
         try:
             Violation.from_dict(example["facts"], kinds=kinds)
         except FactError as error:
-            raise _Located((*here, "facts", error.field), f"example facts are invalid: {error}") from None
+            raise _Located(
+                (*here, "facts", error.field), f"example facts are invalid: {error}"
+            ) from None
         except FactErrors as error:
-            raise _Located((*here, "facts", error.errors[0].field), f"example facts are invalid: {error}") from None
+            raise _Located(
+                (*here, "facts", error.errors[0].field), f"example facts are invalid: {error}"
+            ) from None
         _check_expect(example["expect"], (*here, "expect"))
-        examples.append(Example(example["name"], example["facts"], example["expect"], doc.line_of(here)))
+        examples.append(
+            Example(example["name"], example["facts"], example["expect"], doc.line_of(here))
+        )
     return Rule(
         id=raw["id"],
         title=raw["title"],
@@ -393,7 +410,9 @@ def _rule(
 def _outcome(raw: Mapping[str, Any], path: DataPath) -> Any:
     from .model import Outcome
 
-    measures = tuple(_code(Measure, m, (*path, "measures", i)) for i, m in enumerate(raw.get("measures", ())))
+    measures = tuple(
+        _code(Measure, m, (*path, "measures", i)) for i, m in enumerate(raw.get("measures", ()))
+    )
     penalties = None
     if "penalties" in raw:
         penalties = tuple(

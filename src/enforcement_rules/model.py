@@ -154,13 +154,25 @@ class Rule:
         if not chosen:
             if self.items:  # items cited but the provision lists no wording for them
                 return tuple(
-                    Citation(provision.law, provision.version, provision.article, self.paragraph,
-                             number, provision.text_zh)
+                    Citation(
+                        provision.law,
+                        provision.version,
+                        provision.article,
+                        self.paragraph,
+                        number,
+                        provision.text_zh,
+                    )
                     for number in self.items
                 )
             return (
-                Citation(provision.law, provision.version, provision.article, self.paragraph,
-                         None, provision.text_zh),
+                Citation(
+                    provision.law,
+                    provision.version,
+                    provision.article,
+                    self.paragraph,
+                    None,
+                    provision.text_zh,
+                ),
             )
         return tuple(
             Citation(

@@ -34,9 +34,7 @@ def resolve(rules: RuleSet, violation: Violation, fired_ids: Sequence[str]) -> D
     outcome = penalty_rule.then
     penalties = tuple(sorted(outcome.penalties or (), key=Penalty.rank))
     fines = tuple(sorted(outcome.fines, key=lambda fine: FineTarget.rank(fine.target)))
-    measures = tuple(
-        sorted({m for rule in fired for m in rule.then.measures}, key=Measure.rank)
-    )
+    measures = tuple(sorted({m for rule in fired for m in rule.then.measures}, key=Measure.rank))
     basis: list[Citation] = []
     for rule in fired:
         for citation in rule.citations(violation.kind):
@@ -100,9 +98,9 @@ def _procedure(
         basis.append(version.summary_citation)
     procedure = Procedure.SUMMARY if summary else Procedure.GENERAL
     thresholds: dict[str, float] | None = None
-    if any(penalty in version.hearing_always_for for penalty in penalties):
-        hearing = Hearing.REQUIRED
-    elif any(fine.min_yuan >= _large_fine(version, fine) for fine in fines):
+    if any(penalty in version.hearing_always_for for penalty in penalties) or any(
+        fine.min_yuan >= _large_fine(version, fine) for fine in fines
+    ):
         hearing = Hearing.REQUIRED
     elif any(fine.max_yuan >= _large_fine(version, fine) for fine in fines):
         hearing = Hearing.IF_FINE_REACHES

@@ -1,8 +1,8 @@
 """Hypothesis strategies over a loaded rule set (needs the `test` extra: hypothesis).
 
-    from enforcement_rules.testing import facts
-    @given(facts(rules))
-    def test_total(fact): ...
+from enforcement_rules.testing import facts
+@given(facts(rules))
+def test_total(fact): ...
 """
 
 from __future__ import annotations

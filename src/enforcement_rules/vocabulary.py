@@ -6,11 +6,11 @@ declaration order of `Penalty` is its severity order: both are used, once, from 
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from typing import Self
 
 
-class Code(str, Enum):
+class Code(StrEnum):
     """A vocabulary code: its value is the public JSON code, `zh` the Chinese term."""
 
     zh: str
@@ -30,6 +30,11 @@ class Code(str, Enum):
     def label(self) -> str:
         """`中文 (English)`, the form legal staff read."""
         return f"{self.zh} ({self.en})"
+
+    @classmethod
+    def parse(cls, code: str) -> Self:
+        """The member for a JSON code; `ValueError` for an unknown one."""
+        return cls(code)  # type: ignore[call-arg]
 
     @classmethod
     def codes(cls) -> tuple[str, ...]:

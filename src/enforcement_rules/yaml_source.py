@@ -118,5 +118,7 @@ def read_yaml(text: str, file: str) -> YamlDocument:
         reason = f"not valid YAML: {error.problem}"
         raise RuleFileError(file, line, rule_id_near(text, line), reason) from None
     except RuleFileError as error:
-        raise RuleFileError(file, error.line, rule_id_near(text, error.line), error.reason) from None
+        raise RuleFileError(
+            file, error.line, rule_id_near(text, error.line), error.reason
+        ) from None
     return YamlDocument(file=file, data=data, lines=builder.lines)
