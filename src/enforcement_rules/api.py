@@ -1,8 +1,10 @@
 """The public entry points: `decide`, `decide_many` and the reusable `Decider`.
 
 Deciding is a hot path: no file I/O, parsing or schema work happens here. Facts that fall in the
-same equivalence class (see `partition`) get the same decision, so each class goes through the
-engine once and its immutable `Decision` is reused.
+same equivalence class (see `partition`) get the same decision, so each class is resolved once
+and its immutable `Decision` reused; and what each independent rule group fires is cached by the
+group's own (much smaller) class, so the engine sees a fact only when some group meets a new
+class. Caches are bounded (least recently stored out first).
 """
 
 from __future__ import annotations
@@ -10,9 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections import OrderedDict
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Hashable, Iterable, Iterator, Mapping
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
 from .conditions import atoms
 from .decision import Decision
@@ -23,9 +25,10 @@ from .loader import load_rules
 from .model import RuleSet
 from .normalise import normalise
 from .partition import Partition
-from .resolve import resolve
+from .resolve import Resolver
 
 Facts = Violation | Mapping[str, Any]
+T = TypeVar("T")
 
 
 class Decider:
@@ -35,7 +38,11 @@ class Decider:
         self.rules = rules
         self._engine = Engine(rules)
         self._partition = Partition(rules)
-        self._cache: OrderedDict[Hashable, Decision] = OrderedDict()
+        self._resolve = Resolver(rules)
+        self._decisions: OrderedDict[Hashable, Decision] = OrderedDict()
+        self._fired: list[OrderedDict[Hashable, tuple[str, ...]]] = [
+            OrderedDict() for _ in self._partition.groups
+        ]
         self._cache_size = cache_size
         self._batch_size = batch_size
         self._cache_lock = threading.Lock()
@@ -73,28 +80,67 @@ class Decider:
         messages = [normalise(violation, violation.occurred_on) for violation in violations]
         keys = [self._partition.key(message) for message in messages]
         with self._cache_lock:
-            known = {key: self._cache[key] for key in keys if key in self._cache}
+            known = {key: self._decisions[key] for key in keys if key in self._decisions}
         todo: dict[Hashable, tuple[Violation, dict[str, Any]]] = {}
         for key, violation, message in zip(keys, violations, messages, strict=True):
             if key not in known and key not in todo:
                 self._check_covered(violation, violation.occurred_on)
                 todo[key] = (violation, message)
-        pending = list(todo.items())
-        for start in range(0, len(pending), self._batch_size):
-            chunk = pending[start : start + self._batch_size]
-            fired = self._engine.evaluate([message for _, (_, message) in chunk])
-            for (key, (violation, _)), ids in zip(chunk, fired, strict=True):
-                known[key] = resolve(self.rules, violation, ids)
+        for key, ids in self._fire([message for _, message in todo.values()], list(todo)):
+            known[key] = self._resolve(todo[key][0], ids)
         with self._cache_lock:
             for key in todo:
-                self._cache[key] = known[key]
-            while len(self._cache) > self._cache_size:
-                self._cache.popitem(last=False)
+                self._remember(self._decisions, key, known[key])
         return [known[key] for key in keys]
+
+    def _fire(
+        self, messages: list[dict[str, Any]], keys: list[Hashable]
+    ) -> Iterator[tuple[Hashable, tuple[str, ...]]]:
+        """The rules each message fires: from the per-group cache, else from the engine."""
+        group_keys = [self._partition.group_keys(message) for message in messages]
+        with self._cache_lock:
+            cached = [
+                [self._fired[g].get(k) for g, k in enumerate(keys_of)] for keys_of in group_keys
+            ]
+        # Evaluate only messages that bring a group class no earlier message brings.
+        providers: list[dict[Hashable, int]] = [{} for _ in self._partition.groups]
+        to_evaluate = []
+        for i, parts in enumerate(cached):
+            brings_new = False
+            for g, part in enumerate(parts):
+                if part is None and group_keys[i][g] not in providers[g]:
+                    providers[g][group_keys[i][g]] = i
+                    brings_new = True
+            if brings_new:
+                to_evaluate.append(i)
+        fresh: list[dict[Hashable, tuple[str, ...]]] = [{} for _ in self._partition.groups]
+        for start in range(0, len(to_evaluate), self._batch_size):
+            chunk = to_evaluate[start : start + self._batch_size]
+            fired = self._engine.evaluate([messages[i] for i in chunk])
+            with self._cache_lock:
+                for i, ids in zip(chunk, fired, strict=True):
+                    for g, group in enumerate(self._partition.groups):
+                        part = tuple(rule_id for rule_id in ids if rule_id in group.rule_ids)
+                        fresh[g][group_keys[i][g]] = part
+                        self._remember(self._fired[g], group_keys[i][g], part)
+        for i, parts in enumerate(cached):
+            for g, part in enumerate(parts):
+                if part is None:
+                    parts[g] = fresh[g][group_keys[i][g]]
+        for key, parts in zip(keys, cached, strict=True):
+            fired_ids = [rule_id for part in parts for rule_id in part or ()]
+            yield key, tuple(sorted(fired_ids, key=self._engine.rank))
+
+    def _remember(self, cache: OrderedDict[Hashable, T], key: Hashable, value: T) -> None:
+        cache[key] = value
+        while len(cache) > self._cache_size:
+            cache.popitem(last=False)
 
     def clear_cache(self) -> None:
         with self._cache_lock:
-            self._cache.clear()
+            self._decisions.clear()
+            for cache in self._fired:
+                cache.clear()
 
     def _check_covered(self, violation: Violation, day: dt.date) -> None:
         windows = self._windows.get(violation.kind)

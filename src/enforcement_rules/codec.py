@@ -77,10 +77,11 @@ def _strict_float(value: Any, _: type) -> float:
 
 
 def _enum_hook(value: Any, enum_type: type[Enum]) -> Enum:
-    allowed = tuple(str(member.value) for member in enum_type)
-    if not isinstance(value, str) or value not in allowed:
+    member = enum_type._value2member_map_.get(value) if isinstance(value, str) else None
+    if member is None:
+        allowed = tuple(str(member.value) for member in enum_type)
         raise InvalidValue(f"{value!r} is not a known code", allowed)
-    return enum_type(value)
+    return member
 
 
 def make_converter() -> cattrs.Converter:

@@ -142,6 +142,7 @@ class Engine:
     def __init__(self, rules: RuleSet):
         self.rules = rules
         self._rank = {rule.id: rank for rank, rule in enumerate(rules.rules)}
+        self.rank = self._rank.__getitem__  # firing order of a rule id
         self._name = f"enforcement_{rules.digest}_{next(_host_names)}"
         self._lock = threading.Lock()
         self._sessions = itertools.count()

@@ -28,6 +28,8 @@ _BOOLEANS = (
     "harmful_consequences",
 )
 
+_CIRCUMSTANCE_FIELDS = tuple((member, circumstance_field(member.value)) for member in Circumstance)
+
 
 def normalise(violation: Violation, as_of: dt.date) -> dict[str, Any]:
     """The engine message for `violation`, judged under the law in force on `as_of`."""
@@ -44,6 +46,6 @@ def normalise(violation: Violation, as_of: dt.date) -> dict[str, Any]:
         message[name] = getattr(violation, name)
     if violation.illegal_income_yuan is not None:
         message[engine_field("illegal_income_yuan")] = to_fen(violation.illegal_income_yuan)
-    for circumstance in Circumstance:
-        message[circumstance_field(circumstance.value)] = circumstance in violation.circumstances
+    for circumstance, name in _CIRCUMSTANCE_FIELDS:
+        message[name] = circumstance in violation.circumstances
     return message

@@ -20,61 +20,80 @@ from .vocabulary import FineTarget, Hearing, Measure, Penalty, Procedure
 _SUMMARY_PENALTIES = frozenset({Penalty.WARNING, Penalty.FINE})
 
 
-def resolve(rules: RuleSet, violation: Violation, fired_ids: Sequence[str]) -> Decision:
-    fired = [rules.rule(rule_id) for rule_id in fired_ids]
-    deciding = [rule for rule in fired if rule.then.decides_penalty]
-    if len(deciding) != 1:
-        reason = (
-            "no penalty rule fired for this fact (a gap in the rule set)"
-            if not deciding
-            else "more than one penalty rule fired for this fact (a conflict in the rule set)"
+class Resolver:
+    """Resolves fired rules under one rule set; what depends only on (rule, kind) is cached."""
+
+    def __init__(self, rules: RuleSet):
+        self.rules = rules
+        self._cited: dict[tuple[str, str], tuple[Citation, ...]] = {}
+        self._steps: dict[tuple[str, str], FiredRule] = {}
+
+    def citations(self, rule: Rule, kind: str) -> tuple[Citation, ...]:
+        key = (rule.id, kind)
+        found = self._cited.get(key)
+        if found is None:
+            found = self._cited[key] = rule.citations(kind)
+        return found
+
+    def step(self, rule: Rule, kind: str) -> FiredRule:
+        key = (rule.id, kind)
+        found = self._steps.get(key)
+        if found is None:
+            found = self._steps[key] = FiredRule(
+                rule_id=rule.id,
+                title=rule.title,
+                decides="penalty" if rule.then.decides_penalty else "measures",
+                law_version=rule.provision.law_version,
+                file=rule.provision.file,
+                line=rule.line,
+                citations=tuple(c.label for c in self.citations(rule, kind)),
+            )
+        return found
+
+    def __call__(self, violation: Violation, fired_ids: Sequence[str]) -> Decision:
+        rules = self.rules
+        kind = violation.kind
+        fired = [rules.rule(rule_id) for rule_id in fired_ids]
+        deciding = [rule for rule in fired if rule.then.decides_penalty]
+        if len(deciding) != 1:
+            reason = (
+                "no penalty rule fired for this fact (a gap in the rule set)"
+                if not deciding
+                else "more than one penalty rule fired for this fact (a conflict in the rule set)"
+            )
+            raise RuleConflictError(reason, [rule.id for rule in deciding])
+        penalty_rule = deciding[0]
+        outcome = penalty_rule.then
+        penalties = tuple(sorted(outcome.penalties or (), key=Penalty.rank))
+        fines = tuple(sorted(outcome.fines, key=lambda fine: FineTarget.rank(fine.target)))
+        measures = tuple(
+            sorted({m for rule in fired for m in rule.then.measures}, key=Measure.rank)
         )
-        raise RuleConflictError(reason, [rule.id for rule in deciding])
-    penalty_rule = deciding[0]
-    outcome = penalty_rule.then
-    penalties = tuple(sorted(outcome.penalties or (), key=Penalty.rank))
-    fines = tuple(sorted(outcome.fines, key=lambda fine: FineTarget.rank(fine.target)))
-    measures = tuple(sorted({m for rule in fired for m in rule.then.measures}, key=Measure.rank))
-    basis: list[Citation] = []
-    for rule in fired:
-        for citation in rule.citations(violation.kind):
-            if citation not in basis:
-                basis.append(citation)
-    notes: list[str] = []
-    for rule in fired:
-        for note in rule.then.notes:
-            if note not in notes:
-                notes.append(note)
-    procedure, hearing, thresholds, procedure_basis = _procedure(
-        _procedure_version(rules, violation.kind, violation.decided_on), penalties, fines
-    )
-    basis.extend(citation for citation in procedure_basis if citation not in basis)
-    return Decision(
-        measures=measures,
-        penalties=penalties,
-        fines=fines,
-        procedure=procedure,
-        hearing=hearing,
-        hearing_thresholds_yuan=thresholds,
-        section=rules.routing.section(violation.kind, violation.sector.value),
-        law_version=penalty_rule.provision.law_version,
-        legal_basis=tuple(basis),
-        rules_fired=tuple(rule.id for rule in fired),
-        notes=tuple(notes),
-        trace=tuple(_step(rule, violation.kind) for rule in fired),
-    )
+        basis = list(dict.fromkeys(c for rule in fired for c in self.citations(rule, kind)))
+        notes = list(dict.fromkeys(note for rule in fired for note in rule.then.notes))
+        procedure, hearing, thresholds, procedure_basis = _procedure(
+            _procedure_version(rules, kind, violation.decided_on), penalties, fines
+        )
+        basis.extend(citation for citation in procedure_basis if citation not in basis)
+        return Decision(
+            measures=measures,
+            penalties=penalties,
+            fines=fines,
+            procedure=procedure,
+            hearing=hearing,
+            hearing_thresholds_yuan=thresholds,
+            section=rules.routing.section(kind, violation.sector.value),
+            law_version=penalty_rule.provision.law_version,
+            legal_basis=tuple(basis),
+            rules_fired=tuple(rule.id for rule in fired),
+            notes=tuple(notes),
+            trace=tuple(self.step(rule, kind) for rule in fired),
+        )
 
 
-def _step(rule: Rule, kind: str) -> FiredRule:
-    return FiredRule(
-        rule_id=rule.id,
-        title=rule.title,
-        decides="penalty" if rule.then.decides_penalty else "measures",
-        law_version=rule.provision.law_version,
-        file=rule.provision.file,
-        line=rule.line,
-        citations=tuple(citation.label for citation in rule.citations(kind)),
-    )
+def resolve(rules: RuleSet, violation: Violation, fired_ids: Sequence[str]) -> Decision:
+    """One-off resolution (a `Decider` keeps a `Resolver` instead)."""
+    return Resolver(rules)(violation, fired_ids)
 
 
 def _procedure_version(rules: RuleSet, kind: str, decided_on: dt.date) -> ProcedureVersion:

@@ -15,12 +15,14 @@ class Code(StrEnum):
 
     zh: str
     en: str
+    order: int
 
     def __new__(cls, code: str, zh: str, en: str) -> Self:
         member = str.__new__(cls, code)
         member._value_ = code
         member.zh = zh
         member.en = en
+        member.order = len(cls._member_names_)  # declaration order, fixed at class creation
         return member
 
     def __str__(self) -> str:
@@ -43,7 +45,7 @@ class Code(StrEnum):
     @classmethod
     def rank(cls, member: Self) -> int:
         """Position in declaration order (the law's order, or severity order)."""
-        return list(cls).index(member)
+        return member.order
 
 
 class Measure(Code):
