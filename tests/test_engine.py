@@ -122,3 +122,21 @@ def test_amounts_reach_the_engine_whatever_their_float_form(amount: float) -> No
     )
     message = normalise(violation, violation.occurred_on)
     assert ENGINE.evaluate([message]) == [expected_firing(message)]
+
+
+def test_an_exception_durable_rules_swallows_into_state_is_raised(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    engine = Engine(RULES)
+
+    def raising(name: str, closure: Any) -> None:
+        raise RuntimeError("boom inside an action")
+
+    monkeypatch.setattr(engine, "_record", raising)
+    message = normalise(
+        er.Violation.from_dict({"kind": "blocked_exits", "occurred_on": "2022-01-01"}),
+        dt.date(2022, 1, 1),
+    )
+    with pytest.raises(er.EngineError, match="boom inside an action"):
+        engine.evaluate([message])
+    assert engine.live_sessions == 0

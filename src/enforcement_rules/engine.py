@@ -195,6 +195,9 @@ class Engine:
                     self._host.assert_fact(self._name, messages[0])
                 else:
                     self._host.assert_facts(self._name, messages)
+                swallowed = self._host.get_state(self._name, sid).get("exception")
+                if swallowed:
+                    self._failures.append(f"durable_rules caught: {swallowed}")
                 failed = False
             except durable_engine.MessageNotHandledException as error:
                 raise EngineError(f"durable_rules did not handle a fact: {error}") from error

@@ -1,0 +1,64 @@
+"""The kind × law-version coverage table, derived from the rule set (never written by hand).
+
+python -m enforcement_rules.coverage > docs/legal-coverage.md
+"""
+
+from __future__ import annotations
+
+from .conditions import atoms
+from .loader import load_rules
+from .model import Rule, RuleSet
+
+
+def _kinds(rule: Rule) -> set[str]:
+    named: set[str] = set()
+    for atom in atoms(rule.when):
+        if atom.field == "kind" and not atom.negated:
+            named.update(atom.value if isinstance(atom.value, tuple) else (str(atom.value),))
+    return named
+
+
+def coverage_table(rules: RuleSet, law: str = "work_safety_law") -> str:
+    versions = sorted({r.provision.in_force_from for r in rules.rules if r.provision.law == law})
+    cells: dict[tuple[str, object], set[str]] = {}
+    for rule in rules.rules:
+        provision = rule.provision
+        if provision.law != law or not rule.then.decides_penalty:
+            continue
+        for kind in _kinds(rule):
+            if rule.then.no_provision:
+                text = f"no provision ({rule.id})"
+            else:
+                items = [n for n, item in provision.items.items() if kind in item.kinds]
+                item = f"({', '.join(map(str, items))})" if items else ""
+                text = f"Art. {provision.article}{item}, {provision.review}"
+            cells.setdefault((kind, provision.in_force_from), set()).add(text)
+    title = rules.laws[law]
+    lines = [
+        f"# Legal coverage: {title.zh} ({title.en})",
+        "",
+        "Generated from the rule set by `python -m enforcement_rules.coverage`; a test keeps it",
+        "in step with `rules/`. A cell names the article (item) whose penalty rules decide the",
+        "kind in that version and the file's review status, or the rule declaring no provision.",
+        "Sources: the `source` and `review_note` of each rule file (legal reference passes 1–3).",
+        "",
+        "| kind | " + " | ".join(f"in force {v.isoformat()}" for v in versions) + " |",
+        "|---|" + "---|" * len(versions),
+    ]
+    for kind in sorted(rules.kinds):
+        row = [
+            "; ".join(sorted(cells.get((kind, version), {"not encoded yet"})))
+            for version in versions
+        ]
+        lines.append(f"| `{kind}` {rules.kinds[kind].zh} | " + " | ".join(row) + " |")
+    pending = sorted({r.provision.file for r in rules.rules if r.provision.review == "pending"})
+    lines += ["", "## Files pending legal review", ""]
+    for file in pending:
+        provision = next(r.provision for r in rules.rules if r.provision.file == file)
+        name = file.split("rules/", 1)[-1]
+        lines.append(f"- `{name}`: {provision.review_note.strip()}")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":  # pragma: no cover
+    print(coverage_table(load_rules()), end="")
