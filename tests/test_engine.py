@@ -18,6 +18,11 @@ RULES = er.load_rules()
 ENGINE = Engine(RULES)
 
 
+def blocked_exits_2022() -> dict[str, Any]:
+    violation = er.Violation.from_dict({"kind": "blocked_exits", "occurred_on": "2022-01-01"})
+    return normalise(violation, violation.occurred_on)
+
+
 def expected_firing(message: dict[str, Any]) -> tuple[str, ...]:
     """What should fire, computed without durable_rules: window and `when`, in rule-set order."""
     day = dt.date.fromordinal(message[WINDOW_FIELD])
@@ -72,10 +77,7 @@ def test_comparisons_includes_and_exists_compile_and_agree() -> None:
 
 def test_sessions_are_deleted_after_every_evaluation() -> None:
     engine = Engine(RULES)
-    message = normalise(
-        er.Violation.from_dict({"kind": "blocked_exits", "occurred_on": "2022-01-01"}),
-        dt.date(2022, 1, 1),
-    )
+    message = blocked_exits_2022()
     for _ in range(50):
         engine.evaluate([message])
     assert engine.live_sessions == 0
@@ -96,10 +98,7 @@ def test_a_failing_action_is_not_swallowed(monkeypatch: pytest.MonkeyPatch) -> N
         engine._failures.append(f"{name}: boom")
 
     monkeypatch.setattr(engine, "_record", broken)
-    message = normalise(
-        er.Violation.from_dict({"kind": "blocked_exits", "occurred_on": "2022-01-01"}),
-        dt.date(2022, 1, 1),
-    )
+    message = blocked_exits_2022()
     with pytest.raises(er.EngineError, match="a rule action failed"):
         engine.evaluate([message])
     assert engine.live_sessions == 0
@@ -107,10 +106,7 @@ def test_a_failing_action_is_not_swallowed(monkeypatch: pytest.MonkeyPatch) -> N
 
 def test_two_engines_on_one_rule_set_do_not_collide() -> None:
     first, second = Engine(RULES), Engine(RULES)
-    message = normalise(
-        er.Violation.from_dict({"kind": "blocked_exits", "occurred_on": "2022-01-01"}),
-        dt.date(2022, 1, 1),
-    )
+    message = blocked_exits_2022()
     assert first.evaluate([message]) == second.evaluate([message])
 
 
@@ -133,10 +129,7 @@ def test_an_exception_durable_rules_swallows_into_state_is_raised(
         raise RuntimeError("boom inside an action")
 
     monkeypatch.setattr(engine, "_record", raising)
-    message = normalise(
-        er.Violation.from_dict({"kind": "blocked_exits", "occurred_on": "2022-01-01"}),
-        dt.date(2022, 1, 1),
-    )
+    message = blocked_exits_2022()
     with pytest.raises(er.EngineError, match="boom inside an action"):
         engine.evaluate([message])
     assert engine.live_sessions == 0

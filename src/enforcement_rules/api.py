@@ -16,7 +16,6 @@ from collections.abc import Hashable, Iterable, Iterator, Mapping
 from functools import cache
 from typing import Any, TypeVar
 
-from .conditions import atoms
 from .decision import Decision
 from .engine import Engine
 from .errors import EnforcementRulesError, NoApplicableLawError, UncoveredKindError
@@ -156,12 +155,9 @@ def _penalty_windows(rules: RuleSet) -> dict[str, list[tuple[dt.date, dt.date | 
         if not rule.then.decides_penalty:
             continue
         window = (rule.provision.in_force_from, rule.provision.in_force_until)
-        for atom in atoms(rule.when):
-            if atom.field == "kind" and not atom.negated:
-                values = atom.value if isinstance(atom.value, tuple) else (str(atom.value),)
-                for kind in values:
-                    if window not in windows.setdefault(kind, []):
-                        windows[kind].append(window)
+        for kind in rule.named_kinds():
+            if window not in windows.setdefault(kind, []):
+                windows[kind].append(window)
     return windows
 
 

@@ -5,17 +5,8 @@ python -m enforcement_rules.coverage > docs/legal-coverage.md
 
 from __future__ import annotations
 
-from .conditions import atoms
 from .loader import load_rules
-from .model import Rule, RuleSet
-
-
-def _kinds(rule: Rule) -> set[str]:
-    named: set[str] = set()
-    for atom in atoms(rule.when):
-        if atom.field == "kind" and not atom.negated:
-            named.update(atom.value if isinstance(atom.value, tuple) else (str(atom.value),))
-    return named
+from .model import RuleSet
 
 
 def coverage_table(rules: RuleSet, law: str = "work_safety_law") -> str:
@@ -25,7 +16,7 @@ def coverage_table(rules: RuleSet, law: str = "work_safety_law") -> str:
         provision = rule.provision
         if provision.law != law or not rule.then.decides_penalty:
             continue
-        for kind in _kinds(rule):
+        for kind in rule.named_kinds():
             if rule.then.no_provision:
                 text = f"no provision ({rule.id})"
             else:

@@ -148,7 +148,7 @@ def load_rules(path: str | Path | None = None) -> RuleSet:
         key=lambda r: (r.provision.law, r.provision.in_force_from, r.provision.article, r.id)
     )
     covered = sorted(
-        {kind for rule in rules if rule.then.decides_penalty for kind in _kinds_named(rule)}
+        {kind for rule in rules if rule.then.decides_penalty for kind in rule.named_kinds()}
     )
     return RuleSet(
         source=str(root),
@@ -160,16 +160,6 @@ def load_rules(path: str | Path | None = None) -> RuleSet:
         procedure=procedure,
         covered_kinds=tuple(covered),
     )
-
-
-def _kinds_named(rule: Rule) -> set[str]:
-    from .conditions import atoms
-
-    named: set[str] = set()
-    for atom in atoms(rule.when):
-        if atom.field == "kind" and not atom.negated:
-            named.update(atom.value if isinstance(atom.value, tuple) else (str(atom.value),))
-    return named
 
 
 def _digest(datas: Iterable[Any]) -> str:

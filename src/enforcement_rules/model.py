@@ -11,7 +11,7 @@ from typing import Any
 
 import attrs
 
-from .conditions import Condition
+from .conditions import Condition, atoms
 from .vocabulary import FineTarget, Measure, Penalty, Section
 
 
@@ -140,51 +140,35 @@ class Rule:
     line: int
 
     def citations(self, kind: str) -> tuple[Citation, ...]:
-        """The legal basis this rule gives for a fact of `kind` (none for `no_provision`)."""
+        """The legal basis this rule gives for a fact of `kind` (none for `no_provision`).
+
+        Of the items the rule cites (all the provision's items when it cites none), those that
+        cover `kind`; items without wording are cited with the provision's text.
+        """
         if self.then.no_provision:
             return ()
         provision = self.provision
-        numbers = self.items or tuple(sorted(provision.items))
-        chosen = [
-            provision.items[number]
-            for number in numbers
-            if number in provision.items
-            and (not provision.items[number].kinds or kind in provision.items[number].kinds)
-        ]
-        if not chosen:
-            if self.items:  # items cited but the provision lists no wording for them
-                return tuple(
-                    Citation(
-                        provision.law,
-                        provision.version,
-                        provision.article,
-                        self.paragraph,
-                        number,
-                        provision.text_zh,
-                    )
-                    for number in self.items
-                )
-            return (
-                Citation(
-                    provision.law,
-                    provision.version,
-                    provision.article,
-                    self.paragraph,
-                    None,
-                    provision.text_zh,
-                ),
+
+        def cite(item: int | None, text: str) -> Citation:
+            return Citation(
+                provision.law, provision.version, provision.article, self.paragraph, item, text
             )
-        return tuple(
-            Citation(
-                provision.law,
-                provision.version,
-                provision.article,
-                self.paragraph,
-                item.number,
-                item.text_zh,
-            )
-            for item in chosen
+
+        listed = [provision.items[n] for n in self.items or sorted(provision.items)]
+        chosen = [item for item in listed if not item.kinds or kind in item.kinds]
+        if chosen:
+            return tuple(cite(item.number, item.text_zh) for item in chosen)
+        return tuple(cite(n, provision.text_zh) for n in self.items) or (
+            cite(None, provision.text_zh),
         )
+
+    def named_kinds(self) -> frozenset[str]:
+        """The kinds this rule's condition names (not those it excludes)."""
+        named: set[str] = set()
+        for atom in atoms(self.when):
+            if atom.field == "kind" and not atom.negated:
+                named.update(atom.value if isinstance(atom.value, tuple) else (str(atom.value),))
+        return frozenset(named)
 
 
 @attrs.frozen
