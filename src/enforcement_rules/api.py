@@ -9,6 +9,7 @@ class. Caches are bounded (least recently stored out first).
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import threading
 from collections import OrderedDict
@@ -24,7 +25,8 @@ from .loader import load_rules
 from .model import RuleSet
 from .normalise import normalise
 from .partition import Partition
-from .resolve import Resolver
+from .resolve import Resolver, procedure_version
+from .temporal import choose
 
 Facts = Violation | Mapping[str, Any]
 T = TypeVar("T")
@@ -47,6 +49,11 @@ class Decider:
         self._cache_lock = threading.Lock()
         self._kinds = frozenset(rules.kinds)
         self._windows = _penalty_windows(rules)
+        by_occurrence = [p for p in rules.provisions if p.applies_by == "occurred_on"]
+        self._version_bounds = sorted(
+            {p.in_force_from for p in by_occurrence}
+            | {p.in_force_until for p in by_occurrence if p.in_force_until is not None}
+        )
 
     @property
     def engine(self) -> Engine:
@@ -75,22 +82,52 @@ class Decider:
             except EnforcementRulesError as error:
                 error.add_note(f"in fact #{position}")
                 raise
-        # The law version is chosen by the day the violation occurred.
-        messages = [normalise(violation, violation.occurred_on) for violation in violations]
+        # Each fact is judged under the law in force when it occurred and, where another version
+        # was in force on the decision date, under that one too (从旧兼从轻, see `temporal`).
+        evaluations: list[tuple[int, dt.date]] = []
+        for index, violation in enumerate(violations):
+            evaluations.append((index, violation.occurred_on))
+            if self._version_changed(violation.occurred_on, violation.decided_on):
+                evaluations.append((index, violation.decided_on))
+        messages = [normalise(violations[index], day) for index, day in evaluations]
         keys = [self._partition.key(message) for message in messages]
         with self._cache_lock:
             known = {key: self._decisions[key] for key in keys if key in self._decisions}
         todo: dict[Hashable, tuple[Violation, dict[str, Any]]] = {}
-        for key, violation, message in zip(keys, violations, messages, strict=True):
-            if key not in known and key not in todo:
-                self._check_covered(violation, violation.occurred_on)
-                todo[key] = (violation, message)
+        unavailable: set[Hashable] = set()
+        for key, (index, day), message in zip(keys, evaluations, messages, strict=True):
+            if key in known or key in todo or key in unavailable:
+                continue
+            try:
+                self._check_covered(violations[index], day)
+            except NoApplicableLawError:
+                if day == violations[index].occurred_on:
+                    raise
+                unavailable.add(key)  # no later version to compare with
+                continue
+            todo[key] = (violations[index], message)
         for key, ids in self._fire([message for _, message in todo.values()], list(todo)):
             known[key] = self._resolve(todo[key][0], ids)
         with self._cache_lock:
             for key in todo:
                 self._remember(self._decisions, key, known[key])
-        return [known[key] for key in keys]
+        candidates: list[list[Decision]] = [[] for _ in violations]
+        for key, (index, _) in zip(keys, evaluations, strict=True):
+            if key in known:
+                candidates[index].append(self._resolve.finish(known[key], violations[index]))
+        return [
+            choose(
+                found[0],
+                found[1] if len(found) > 1 else None,
+                procedure_version(self.rules, violation.kind, violation.decided_on),
+            )
+            for violation, found in zip(violations, candidates, strict=True)
+        ]
+
+    def _version_changed(self, occurred_on: dt.date, decided_on: dt.date) -> bool:
+        """Whether a version boundary of some encoded law lies between the two dates."""
+        bounds = self._version_bounds
+        return bisect.bisect_right(bounds, occurred_on) != bisect.bisect_right(bounds, decided_on)
 
     def _fire(
         self, messages: list[dict[str, Any]], keys: list[Hashable]

@@ -17,7 +17,7 @@ import attrs
 from .codec import InvalidValue, parse_date
 from .vocabulary import Circumstance, Hazard, Sector
 
-FieldKind = Literal["kind", "code", "bool", "date", "number", "codes"]
+FieldKind = Literal["kind", "code", "bool", "date", "number", "count", "codes"]
 
 #: Every fact field a condition may test, with the kind of its values.
 FIELDS: dict[str, tuple[FieldKind, type[Enum] | None]] = {
@@ -38,6 +38,8 @@ FIELDS: dict[str, tuple[FieldKind, type[Enum] | None]] = {
     "illegal_income_yuan": ("number", None),
     "harmful_consequences": ("bool", None),
     "circumstances": ("codes", Circumstance),
+    # Derived: whole years from occurred_on that end before discovered_on (limitation periods).
+    "discovered_after_full_years": ("count", None),
 }
 
 Op = Literal["eq", "in", "gt", "gte", "lt", "lte", "exists", "includes"]
@@ -189,7 +191,7 @@ def _membership(
     field: str, value: Any, kinds: Collection[str], path: tuple[str | int, ...], negated: bool
 ) -> Test:
     kind = FIELDS[field][0]
-    if kind in ("date", "number", "codes"):
+    if kind in ("date", "number", "count", "codes"):
         raise ConditionError(
             path, f"{field!r} takes comparisons (gt, gte, lt, lte) or includes/exists, not equality"
         )
@@ -225,6 +227,10 @@ def _ordered_value(field: str, value: Any, path: tuple[str | int, ...]) -> int |
             return parse_date(value).toordinal()
         except InvalidValue as error:
             raise ConditionError(path, f"{field!r}: {error.problem}") from None
+    if kind == "count":
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise ConditionError(path, f"{field!r} compares with whole numbers ≥ 0, not {value!r}")
+        return value
     if kind == "number":
         if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
             raise ConditionError(path, f"{field!r} compares with amounts ≥ 0, not {value!r}")

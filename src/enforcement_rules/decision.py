@@ -31,12 +31,35 @@ class FiredRule:
         return attrs.asdict(self, recurse=False) | {"citations": list(self.citations)}
 
 
+@attrs.frozen
+class Candidate:
+    """A law version considered for the penalty (从旧兼从轻): its decision, whether it applied."""
+
+    decision: Decision
+    applied: bool
+    reason: str
+
+    @property
+    def law_version(self) -> str:
+        return self.decision.law_version
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "law_version": self.law_version,
+            "penalties": [penalty.value for penalty in self.decision.penalties],
+            "fines": [fine.to_dict() for fine in self.decision.fines],
+            "rules_fired": list(self.decision.rules_fired),
+            "applied": self.applied,
+            "reason": self.reason,
+        }
+
+
 @attrs.frozen(kw_only=True)
 class Decision:
     """What the law allows for one violation: measures, penalty, procedure and their basis.
 
-    `trace` explains every fired rule; it is not part of the JSON contract (`to_dict(trace=True)`
-    adds it).
+    `trace` explains every fired rule and `candidates` the law versions considered; neither is
+    part of the JSON contract (`to_dict(trace=True)` adds both).
     """
 
     measures: tuple[Measure, ...]
@@ -53,6 +76,7 @@ class Decision:
     rules_fired: tuple[str, ...]
     notes: tuple[str, ...] = ()
     trace: tuple[FiredRule, ...] = attrs.field(default=(), eq=False, repr=False)
+    candidates: tuple[Candidate, ...] = attrs.field(default=(), eq=False, repr=False)
 
     def to_dict(self, *, trace: bool = False) -> dict[str, Any]:
         """The JSON form (VOCABULARY.md), keys in the documented order."""
@@ -73,6 +97,7 @@ class Decision:
         }
         if trace:
             data["trace"] = [step.to_dict() for step in self.trace]
+            data["candidates"] = [candidate.to_dict() for candidate in self.candidates]
         return data
 
     def to_json(self, *, trace: bool = False, indent: int | None = None) -> str:
@@ -81,7 +106,7 @@ class Decision:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Decision:
         """Read a decision's JSON form (as other bureau software stores it)."""
-        raw = {key: value for key, value in data.items() if key != "trace"}
+        raw = {key: value for key, value in data.items() if key not in ("trace", "candidates")}
         try:
             return CONVERTER.structure(raw, cls)
         except BaseValidationError as error:

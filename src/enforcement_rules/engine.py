@@ -25,7 +25,7 @@ from durable import engine as durable_engine
 from .conditions import AllOf, AnyOf, Condition, Not, Test, circumstance_field
 from .errors import EngineError
 from .model import RuleSet
-from .normalise import WINDOW_FIELD
+from .normalise import window_field
 
 _SENTINEL = "__evaluated__"
 _MAX_PRIORITY_GAP = 10  # room between rule priorities; the sentinel fires after every rule
@@ -90,17 +90,17 @@ def _negate(condition: Condition) -> dict[str, Any]:
 def compile_ruleset(rules: RuleSet) -> dict[str, Any]:
     """The durable_rules definition of a rule set: one rule per rule id, plus the sentinel.
 
-    Each rule's condition is its `when` and its file's window on the date field that selects
-    the law version. Priorities follow the rule set's canonical order, so firing order is fixed.
+    Each rule's condition is its `when` and its file's window on the date that selects the law
+    version (`as_of`, or the date named by the file's `applies_by`). Priorities follow the rule
+    set's canonical order, so the firing order is fixed.
     """
     definition: dict[str, Any] = {}
     for rank, rule in enumerate(rules.rules):
         provision = rule.provision
-        window: list[dict[str, Any]] = [
-            {"$gte": {WINDOW_FIELD: provision.in_force_from.toordinal()}}
-        ]
+        field = window_field(provision.applies_by)
+        window: list[dict[str, Any]] = [{"$gte": {field: provision.in_force_from.toordinal()}}]
         if provision.in_force_until is not None:
-            window.append({"$lt": {WINDOW_FIELD: provision.in_force_until.toordinal()}})
+            window.append({"$lt": {field: provision.in_force_until.toordinal()}})
         definition[rule.id] = {
             "all": [{"m": {"$and": [*window, compile_condition(rule.when)]}}],
             "pri": 1 + rank,

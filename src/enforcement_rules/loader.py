@@ -20,7 +20,7 @@ import jsonschema
 from jsonschema.exceptions import best_match
 
 from .codec import InvalidValue, parse_date
-from .conditions import ConditionError, parse_condition
+from .conditions import AllOf, Condition, ConditionError, Test, engine_field, parse_condition
 from .errors import FactError, FactErrors, RuleFileError, RuleSetError
 from .facts import Violation
 from .model import (
@@ -29,6 +29,7 @@ from .model import (
     FineRange,
     Kind,
     Law,
+    Outcome,
     ProcedureVersion,
     Provision,
     ProvisionItem,
@@ -36,7 +37,7 @@ from .model import (
     Rule,
     RuleSet,
 )
-from .vocabulary import Code, FineTarget, Measure, Penalty, Section
+from .vocabulary import Code, FineTarget, Measure, Penalty, PenaltyAdjustment, Section
 from .yaml_source import Path as DataPath
 from .yaml_source import YamlDocument, read_yaml
 
@@ -249,6 +250,13 @@ def _build_procedure(
                 hearing_always_for=always,
                 large_fine_from=hearing["large_fine_from_yuan"],
                 review=entry["review"],
+                later_law_policy=entry["later_law"]["policy"],
+                later_law_citation=(
+                    _cites(entry["later_law"], laws, (*path, "later_law"))
+                    if "cites" in entry["later_law"]
+                    else None
+                ),
+                later_law_text=entry["later_law"]["text_zh"],
             )
 
         version = out.attempt(doc, path, build)
@@ -329,6 +337,7 @@ def _build_rules(doc: YamlDocument, catalogue: Catalogue, out: _Collector) -> li
             source=data.get("source", ""),
             review=data["review"],
             review_note=data.get("review_note", ""),
+            applies_by=data.get("applies_by", "occurred_on"),
         )
 
     built = out.attempt(doc, (), provision)
@@ -366,7 +375,12 @@ def _rule(
         when = parse_condition(raw["when"], kinds)
     except ConditionError as error:
         raise _Located((*path, "when", *error.path), error.reason) from None
-    then = _outcome(raw["then"], (*path, "then"))
+    then: Outcome = _outcome(raw["then"], (*path, "then"))
+    if any(fine.income_multiple for fine in then.fines) and not _requires_income(when):
+        raise _Located(
+            (*path, "when"),
+            "a fine by income multiple needs illegal_income_yuan: {exists: true} or {gte: …}",
+        )
     examples = []
     for number, example in enumerate(raw["examples"]):
         here = (*path, "examples", number)
@@ -397,9 +411,7 @@ def _rule(
     )
 
 
-def _outcome(raw: Mapping[str, Any], path: DataPath) -> Any:
-    from .model import Outcome
-
+def _outcome(raw: Mapping[str, Any], path: DataPath) -> Outcome:
     measures = tuple(
         _code(Measure, m, (*path, "measures", i)) for i, m in enumerate(raw.get("measures", ()))
     )
@@ -420,18 +432,51 @@ def _outcome(raw: Mapping[str, Any], path: DataPath) -> Any:
     targets = [fine.target for fine in fines]
     if len(set(targets)) != len(targets):
         raise _Located((*path, "fines"), "two fine ranges for the same target")
-    if not measures and penalties is None and not no_provision:
-        raise _Located(path, "a rule must conclude measures, penalties or no_provision")
-    return Outcome(measures, penalties, fines, no_provision, tuple(raw.get("notes", ())))
+    if no_provision and not raw.get("notes"):
+        raise _Located(path, "a no_provision rule must say why in notes")
+    adjustment = (
+        _code(PenaltyAdjustment, raw["penalty_adjustment"], (*path, "penalty_adjustment"))
+        if "penalty_adjustment" in raw
+        else PenaltyAdjustment.NONE
+    )
+    if adjustment is not PenaltyAdjustment.NONE and (penalties is not None or no_provision):
+        raise _Located(
+            path, "an adjustment rule (penalty_adjustment) cannot also decide the penalty"
+        )
+    return Outcome(
+        measures,
+        penalties,
+        fines,
+        no_provision,
+        tuple(raw.get("notes", ())),
+        adjustment,
+        bool(raw.get("daily_fine", False)),
+    )
+
+
+def _requires_income(condition: Condition) -> bool:
+    """Whether the condition, at its top level, requires an illegal income to be stated."""
+    parts = condition.items if isinstance(condition, AllOf) else (condition,)
+    return any(
+        isinstance(part, Test)
+        and part.field == engine_field("illegal_income_yuan")
+        and not part.negated
+        and (part.op in ("gt", "gte") or (part.op == "exists" and part.value is True))
+        for part in parts
+    )
 
 
 def _fine(raw: Mapping[str, Any], path: DataPath) -> FineRange:
-    fine = FineRange(
-        target=_code(FineTarget, raw["target"], (*path, "target")),
-        min_yuan=float(raw.get("min_yuan", 0)),
-        max_yuan=float(raw["max_yuan"]),
-        mandatory=bool(raw.get("mandatory", True)),
-    )
+    target = _code(FineTarget, raw["target"], (*path, "target"))
+    mandatory = bool(raw.get("mandatory", True))
+    if "max_income_multiple" in raw:
+        low, high = float(raw.get("min_income_multiple", 0)), float(raw["max_income_multiple"])
+        if low > high:
+            raise _Located(
+                path, f"min_income_multiple {low:g} exceeds max_income_multiple {high:g}"
+            )
+        return FineRange(target, 0.0, 0.0, mandatory, (low, high))
+    fine = FineRange(target, float(raw.get("min_yuan", 0)), float(raw["max_yuan"]), mandatory)
     if fine.min_yuan > fine.max_yuan:
         raise _Located(path, f"min_yuan {fine.min_yuan:g} exceeds max_yuan {fine.max_yuan:g}")
     return fine

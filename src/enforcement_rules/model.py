@@ -12,7 +12,7 @@ from typing import Any
 import attrs
 
 from .conditions import Condition, atoms
-from .vocabulary import FineTarget, Measure, Penalty, Section
+from .vocabulary import FineTarget, Measure, Penalty, PenaltyAdjustment, Section
 
 
 @attrs.frozen
@@ -23,6 +23,15 @@ class FineRange:
     min_yuan: float
     max_yuan: float
     mandatory: bool = True
+    #: (min, max) multiples of the illegal income; the yuan bounds are computed per fact.
+    income_multiple: tuple[float, float] | None = None
+
+    def for_income(self, income_yuan: float) -> FineRange:
+        """The range in yuan for a fact's illegal income (unchanged for fixed ranges)."""
+        if self.income_multiple is None:
+            return self
+        low, high = self.income_multiple
+        return attrs.evolve(self, min_yuan=low * income_yuan, max_yuan=high * income_yuan)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -92,6 +101,7 @@ class Provision:
     source: str
     review: str
     review_note: str
+    applies_by: str = "occurred_on"  # the fact date that must lie in the window
 
     @property
     def law_version(self) -> str:
@@ -113,6 +123,8 @@ class Outcome:
     fines: tuple[FineRange, ...] = ()
     no_provision: bool = False
     notes: tuple[str, ...] = ()
+    penalty_adjustment: PenaltyAdjustment = PenaltyAdjustment.NONE
+    daily_fine: bool = False
 
     @property
     def decides_penalty(self) -> bool:
@@ -210,6 +222,9 @@ class ProcedureVersion:
     hearing_always_for: tuple[Penalty, ...]
     large_fine_from: Mapping[str, float]
     review: str
+    later_law_policy: str = "lighter_later_law"  # or "occurred_only"
+    later_law_citation: Citation | None = None
+    later_law_text: str = ""
 
     def in_force_on(self, day: dt.date) -> bool:
         return self.in_force_from <= day and (

@@ -28,6 +28,27 @@ _BOOLEANS = (
     "harmful_consequences",
 )
 
+
+def window_field(applies_by: str) -> str:
+    """The message field a provision's in-force window is tested on."""
+    return WINDOW_FIELD if applies_by == "occurred_on" else applies_by
+
+
+def full_years_before(start: dt.date, end: dt.date) -> int:
+    """Whole years from `start` that end before `end` (2020-03-01 → 2022-03-02 gives 2)."""
+    years = end.year - start.year
+    while years > 0 and _anniversary(start, years) >= end:
+        years -= 1
+    return max(years, 0)
+
+
+def _anniversary(start: dt.date, years: int) -> dt.date:
+    try:
+        return start.replace(year=start.year + years)
+    except ValueError:  # 29 February in a common year: the period ends on 1 March
+        return dt.date(start.year + years, 3, 1)
+
+
 _CIRCUMSTANCE_FIELDS = tuple((member, circumstance_field(member.value)) for member in Circumstance)
 
 
@@ -41,6 +62,9 @@ def normalise(violation: Violation, as_of: dt.date) -> dict[str, Any]:
         "discovered_on": violation.discovered_on.toordinal(),
         "decided_on": violation.decided_on.toordinal(),
         WINDOW_FIELD: as_of.toordinal(),
+        "discovered_after_full_years": full_years_before(
+            violation.occurred_on, violation.discovered_on
+        ),
     }
     for name in _BOOLEANS:
         message[name] = getattr(violation, name)

@@ -5,7 +5,7 @@ to what some condition, routing entry or procedure version can tell apart: codes
 that a condition tests keep their value, untested fields drop out, and ordered values (dates as
 ordinals, amounts in fen) become their position among the thresholds the rule set mentions.
 
-Rules that read disjoint fields (apart from the law-version window every rule reads) form
+Rules that read disjoint fields (apart from `as_of`, the law-version date most rules read) form
 independent groups: whether a rule fires depends only on its group's fields, so the rules fired
 by a fact are the union of what each group fires, and each group has a far smaller key space
 than the whole fact. Deciding caches per group and per whole class; the verifier walks classes.
@@ -21,7 +21,7 @@ import attrs
 
 from .conditions import Test, atoms, circumstance_field
 from .model import Rule, RuleSet
-from .normalise import WINDOW_FIELD
+from .normalise import WINDOW_FIELD, window_field
 
 _ORDERED_OPS = ("gt", "gte", "lt", "lte")
 
@@ -86,16 +86,17 @@ class Partition:
     def __init__(self, rules: RuleSet):
         window = _Fields()
         window.ordered[WINDOW_FIELD] = _bounds(
-            (p.in_force_from, p.in_force_until) for p in rules.provisions
+            (p.in_force_from, p.in_force_until)
+            for p in rules.provisions
+            if window_field(p.applies_by) == WINDOW_FIELD
         )
         whole = _Fields()
         whole.exact.update({"kind", "sector"})  # routing reads both
         whole.ordered["decided_on"] = _bounds(
             (v.in_force_from, v.in_force_until) for v in rules.procedure
         )
-        whole.ordered[WINDOW_FIELD] = set(window.ordered[WINDOW_FIELD])
         for rule in rules.rules:
-            for test in atoms(rule.when):
+            for test in _reads(rule):
                 whole.add(test)
         self.key = KeyFunction(whole)
         self.groups = tuple(_groups(rules.rules, window))
@@ -106,7 +107,7 @@ class Partition:
 
 def _groups(rules: Sequence[Rule], window: _Fields) -> Iterable[RuleGroup]:
     """Connected components of rules linked by a shared field (the window aside)."""
-    reads = {rule.id: {test.field for test in atoms(rule.when)} for rule in rules}
+    reads = {rule.id: {test.field for test in _reads(rule)} - {WINDOW_FIELD} for rule in rules}
     parent = {rule.id: rule.id for rule in rules}
 
     def root(rule_id: str) -> str:
@@ -129,9 +130,19 @@ def _groups(rules: Sequence[Rule], window: _Fields) -> Iterable[RuleGroup]:
         fields = _Fields()
         fields.ordered.update({k: set(v) for k, v in window.ordered.items()})
         for rule in group:
-            for test in atoms(rule.when):
+            for test in _reads(rule):
                 fields.add(test)
         yield RuleGroup(frozenset(rule.id for rule in group), KeyFunction(fields))
+
+
+def _reads(rule: Rule) -> list[Test]:
+    """The tests a rule makes: its `when`, and its window as two comparisons."""
+    provision = rule.provision
+    field = window_field(provision.applies_by)
+    tests = [Test(field, "gte", provision.in_force_from.toordinal())]
+    if provision.in_force_until is not None:
+        tests.append(Test(field, "lt", provision.in_force_until.toordinal()))
+    return [*tests, *atoms(rule.when)]
 
 
 def _bounds(windows: Iterable[tuple[Any, Any]]) -> set[float]:

@@ -2,7 +2,9 @@
 
 - measures: the union over every fired rule, in the law's order of the six measures;
 - penalty: exactly one fired penalty rule (none or two is a defect of the rule set, raised);
-- procedure and hearing: from the Administrative Penalty Law version in force on `decided_on`;
+- adjustments (从轻, 减轻, 不予处罚): the heaviest one fired; `exempt` removes penalty and fines;
+- procedure and hearing: from the Administrative Penalty Law version in force on `decided_on`,
+  once fines measured by illegal income are in yuan for the fact (`finish`);
 - section: the routing table; legal basis and trace: every fired rule, in firing order.
 """
 
@@ -11,11 +13,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
+import attrs
+
 from .decision import Decision, FiredRule
 from .errors import NoApplicableLawError, RuleConflictError
 from .facts import Violation
 from .model import Citation, FineRange, ProcedureVersion, Rule, RuleSet
-from .vocabulary import FineTarget, Hearing, Measure, Penalty, Procedure
+from .vocabulary import Hearing, Measure, Penalty, PenaltyAdjustment, Procedure
 
 _SUMMARY_PENALTIES = frozenset({Penalty.WARNING, Penalty.FINE})
 
@@ -51,6 +55,7 @@ class Resolver:
         return found
 
     def __call__(self, violation: Violation, fired_ids: Sequence[str]) -> Decision:
+        """The decision for the fact's class (fines by income multiple not yet in yuan)."""
         rules = self.rules
         kind = violation.kind
         fired = [rules.rule(rule_id) for rule_id in fired_ids]
@@ -64,24 +69,25 @@ class Resolver:
             raise RuleConflictError(reason, [rule.id for rule in deciding])
         penalty_rule = deciding[0]
         outcome = penalty_rule.then
-        penalties = tuple(sorted(outcome.penalties or (), key=Penalty.rank))
-        fines = tuple(sorted(outcome.fines, key=lambda fine: FineTarget.rank(fine.target)))
+        adjustment = max(
+            (rule.then.penalty_adjustment for rule in fired), key=PenaltyAdjustment.rank
+        )
+        exempt = adjustment is PenaltyAdjustment.EXEMPT
+        penalties = () if exempt else tuple(sorted(outcome.penalties or (), key=Penalty.rank))
+        fines = () if exempt else tuple(sorted(outcome.fines, key=lambda f: f.target.order))
         measures = tuple(
             sorted({m for rule in fired for m in rule.then.measures}, key=Measure.rank)
         )
         basis = list(dict.fromkeys(c for rule in fired for c in self.citations(rule, kind)))
         notes = list(dict.fromkeys(note for rule in fired for note in rule.then.notes))
-        procedure, hearing, thresholds, procedure_basis = _procedure(
-            _procedure_version(rules, kind, violation.decided_on), penalties, fines
-        )
-        basis.extend(citation for citation in procedure_basis if citation not in basis)
-        return Decision(
+        decision = Decision(
             measures=measures,
             penalties=penalties,
             fines=fines,
-            procedure=procedure,
-            hearing=hearing,
-            hearing_thresholds_yuan=thresholds,
+            penalty_adjustment=adjustment,
+            procedure=None,
+            hearing=Hearing.NO,
+            daily_fine=bool(penalties) and any(rule.then.daily_fine for rule in fired),
             section=rules.routing.section(kind, violation.sector.value),
             law_version=penalty_rule.provision.law_version,
             legal_basis=tuple(basis),
@@ -89,14 +95,47 @@ class Resolver:
             notes=tuple(notes),
             trace=tuple(self.step(rule, kind) for rule in fired),
         )
+        return decision if _by_income(decision) else self._with_procedure(decision, violation)
+
+    def finish(self, decision: Decision, violation: Violation) -> Decision:
+        """Fines by income multiple in yuan for this fact, and the procedure they call for."""
+        if not _by_income(decision):
+            return decision
+        income = violation.illegal_income_yuan or 0.0
+        fines = tuple(fine.for_income(income) for fine in decision.fines)
+        note = (
+            f"罚款按违法所得{income:,.2f}元的倍数计算 "
+            f"(fines computed as multiples of the illegal income of {income:,.2f} yuan)"
+        )
+        fixed = attrs.evolve(decision, fines=fines, notes=(*decision.notes, note))
+        return self._with_procedure(fixed, violation)
+
+    def _with_procedure(self, decision: Decision, violation: Violation) -> Decision:
+        version = procedure_version(self.rules, violation.kind, violation.decided_on)
+        procedure, hearing, thresholds, extra = _procedure(
+            version, decision.penalties, decision.fines
+        )
+        basis = (*decision.legal_basis, *(c for c in extra if c not in decision.legal_basis))
+        return attrs.evolve(
+            decision,
+            procedure=procedure,
+            hearing=hearing,
+            hearing_thresholds_yuan=thresholds,
+            legal_basis=basis,
+        )
+
+
+def _by_income(decision: Decision) -> bool:
+    return any(fine.income_multiple is not None for fine in decision.fines)
 
 
 def resolve(rules: RuleSet, violation: Violation, fired_ids: Sequence[str]) -> Decision:
     """One-off resolution (a `Decider` keeps a `Resolver` instead)."""
-    return Resolver(rules)(violation, fired_ids)
+    resolver = Resolver(rules)
+    return resolver.finish(resolver(violation, fired_ids), violation)
 
 
-def _procedure_version(rules: RuleSet, kind: str, decided_on: dt.date) -> ProcedureVersion:
+def procedure_version(rules: RuleSet, kind: str, decided_on: dt.date) -> ProcedureVersion:
     for version in rules.procedure:
         if version.in_force_on(decided_on):
             return version
