@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 import enforcement_rules as er
 from enforcement_rules.conditions import parse_condition
 from enforcement_rules.engine import Engine, compile_condition
-from enforcement_rules.normalise import WINDOW_FIELD, normalise
+from enforcement_rules.normalise import normalise, window_field
 from enforcement_rules.testing import facts
 
 RULES = er.load_rules()
@@ -25,12 +25,12 @@ def blocked_exits_2022() -> dict[str, Any]:
 
 def expected_firing(message: dict[str, Any]) -> tuple[str, ...]:
     """What should fire, computed without durable_rules: window and `when`, in rule-set order."""
-    day = dt.date.fromordinal(message[WINDOW_FIELD])
-    return tuple(
-        rule.id
-        for rule in RULES.rules
-        if rule.provision.in_force_on(day) and rule.when.holds(message)
-    )
+
+    def in_window(rule: er.Rule) -> bool:
+        day = message[window_field(rule.provision.applies_by)]
+        return rule.provision.in_force_on(dt.date.fromordinal(day))
+
+    return tuple(rule.id for rule in RULES.rules if in_window(rule) and rule.when.holds(message))
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

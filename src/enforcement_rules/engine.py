@@ -9,7 +9,8 @@ Traps handled here (see docs/engine.md):
 - `Host` starts two never-ending timer threads; this library uses no timers, so they are disabled;
 - an exception inside an action is swallowed by durable_rules: actions record their own failures
   and the evaluation raises `EngineError`;
-- loading mutates the ruleset dict: a deep copy is passed.
+- loading mutates the ruleset dict: a deep copy is passed;
+- a rule fires once per matching `$or` branch: fired ids are collected as a set per fact.
 """
 
 from __future__ import annotations
@@ -211,4 +212,6 @@ class Engine:
                 raise EngineError("a rule action failed: " + "; ".join(self._failures))
             if not all(self._seen):
                 raise EngineError("durable_rules skipped a fact (the sentinel rule did not fire)")
-            return [tuple(sorted(ids, key=self._rank.__getitem__)) for ids in self._fired]
+            # A rule whose condition has several `$or` branches fires once per branch that
+            # matches: a rule either fired for a fact or it did not.
+            return [tuple(sorted(set(ids), key=self.rank)) for ids in self._fired]

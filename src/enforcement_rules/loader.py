@@ -396,7 +396,13 @@ def _rule(
             ) from None
         _check_expect(example["expect"], (*here, "expect"))
         examples.append(
-            Example(example["name"], example["facts"], example["expect"], doc.line_of(here))
+            Example(
+                example["name"],
+                example["facts"],
+                example["expect"],
+                doc.line_of(here),
+                example.get("fires", True),
+            )
         )
     return Rule(
         id=raw["id"],

@@ -137,6 +137,7 @@ class Example:
     facts: Mapping[str, Any]
     expect: Mapping[str, Any]
     line: int
+    fires: bool = True  # false: a boundary case in which the rule must not fire
 
 
 @attrs.frozen

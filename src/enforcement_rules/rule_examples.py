@@ -47,8 +47,11 @@ def run_example(decider: Decider, rule: Rule, example: Example) -> ExampleResult
         return ExampleResult(rule, example, (f"deciding failed: {error}",))
     actual = decision.to_dict()
     problems = []
-    if rule.id not in decision.rules_fired:
-        problems.append(f"rule {rule.id} did not fire (fired: {', '.join(decision.rules_fired)})")
+    fired = ", ".join(decision.rules_fired)
+    if example.fires and rule.id not in decision.rules_fired:
+        problems.append(f"rule {rule.id} did not fire (fired: {fired})")
+    if not example.fires and rule.id in decision.rules_fired:
+        problems.append(f"rule {rule.id} fired in a case marked fires: false (fired: {fired})")
     for key, value in example.expect.items():
         expected = expected_value(key, value)
         if actual[key] != expected:

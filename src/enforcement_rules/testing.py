@@ -28,7 +28,8 @@ _BOOLEANS = (
 
 
 def _earliest(rules: RuleSet) -> dt.date:
-    return min(provision.in_force_from for provision in rules.provisions)
+    """The first day on which some penalty rule is in force."""
+    return min(rule.provision.in_force_from for rule in rules.rules if rule.then.decides_penalty)
 
 
 @st.composite
