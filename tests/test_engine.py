@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import pytest
@@ -11,7 +10,8 @@ from hypothesis import HealthCheck, given, settings
 import enforcement_rules as er
 from enforcement_rules.conditions import parse_condition
 from enforcement_rules.engine import Engine, compile_condition
-from enforcement_rules.normalise import normalise, window_field
+from enforcement_rules.normalise import normalise
+from enforcement_rules.reference import fired_ids
 from enforcement_rules.testing import facts
 
 RULES = er.load_rules()
@@ -24,13 +24,8 @@ def blocked_exits_2022() -> dict[str, Any]:
 
 
 def expected_firing(message: dict[str, Any]) -> tuple[str, ...]:
-    """What should fire, computed without durable_rules: window and `when`, in rule-set order."""
-
-    def in_window(rule: er.Rule) -> bool:
-        day = message[window_field(rule.provision.applies_by)]
-        return rule.provision.in_force_on(dt.date.fromordinal(day))
-
-    return tuple(rule.id for rule in RULES.rules if in_window(rule) and rule.when.holds(message))
+    """What should fire, computed without durable_rules (the reference evaluator)."""
+    return fired_ids(RULES, message)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -1,7 +1,8 @@
-"""`enforcement-rules decide | explain`: JSON (one object or JSON Lines) in, JSON or text out.
+"""`enforcement-rules decide | explain | check`: JSON (one object or JSON Lines) in, JSON or text out.
 
 Each input line is decided on its own: a bad line gets an error object in its place on stdout and
-a message on stderr, the other lines are still decided, and the exit status is 1.
+a message on stderr, the other lines are still decided, and the exit status is 1. `check` exits 1
+on any finding but pending reviews, 2 when the rules do not load.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from .api import Decider
 from .errors import EnforcementRulesError, FactError, FactErrors, RuleSetError
 from .explain import explain
 from .loader import load_rules
+from .verify import verify
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_BAD_RULES = 0, 1, 2
 
@@ -103,7 +105,28 @@ def build_parser() -> argparse.ArgumentParser:
     explain_cmd.add_argument(
         "input", metavar="FILE", help="a JSON or JSON Lines file, or - for stdin"
     )
+    check = commands.add_parser(
+        "check", help="prove a rule set consistent: walk its whole fact space, run its examples"
+    )
+    check.add_argument(
+        "rules_dir", nargs="?", metavar="RULES_DIR", help="default: --rules, else the bundled rules"
+    )
+    check.add_argument("--json", action="store_true", help="the report as JSON")
     return parser
+
+
+def _check(rules_dir: str | None, as_json: bool, out: TextIO, err: TextIO) -> int:
+    try:
+        rules = load_rules(rules_dir)
+    except RuleSetError as error:
+        print(error, file=err)
+        return EXIT_BAD_RULES
+    report = verify(rules)
+    text = (
+        json.dumps(report.to_dict(), ensure_ascii=False, indent=2) if as_json else report.to_text()
+    )
+    print(text, file=out)
+    return EXIT_OK if report.ok else EXIT_BAD_INPUT
 
 
 def main(
@@ -112,6 +135,9 @@ def main(
     out = out or sys.stdout
     err = err or sys.stderr
     args = build_parser().parse_args(argv)
+    if args.command == "check":
+        rules_dir: str | None = args.rules_dir or args.rules
+        return _check(rules_dir, bool(args.json), out, err)
     try:
         rules = load_rules(args.rules)
     except RuleSetError as error:

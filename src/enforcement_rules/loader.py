@@ -338,6 +338,7 @@ def _build_rules(doc: YamlDocument, catalogue: Catalogue, out: _Collector) -> li
             review=data["review"],
             review_note=data.get("review_note", ""),
             applies_by=data.get("applies_by", "occurred_on"),
+            fine_limits=data["provision"].get("fine_limits"),
         )
 
     built = out.attempt(doc, (), provision)

@@ -102,6 +102,7 @@ class Provision:
     review: str
     review_note: str
     applies_by: str = "occurred_on"  # the fact date that must lie in the window
+    fine_limits: Mapping[str, float] | None = None  # statutory ceiling per fine target
 
     @property
     def law_version(self) -> str:

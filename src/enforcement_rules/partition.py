@@ -96,7 +96,7 @@ class Partition:
             (v.in_force_from, v.in_force_until) for v in rules.procedure
         )
         for rule in rules.rules:
-            for test in _reads(rule):
+            for test in rule_tests(rule):
                 whole.add(test)
         self.key = KeyFunction(whole)
         self.groups = tuple(_groups(rules.rules, window))
@@ -107,7 +107,7 @@ class Partition:
 
 def _groups(rules: Sequence[Rule], window: _Fields) -> Iterable[RuleGroup]:
     """Connected components of rules linked by a shared field (the window aside)."""
-    reads = {rule.id: {test.field for test in _reads(rule)} - {WINDOW_FIELD} for rule in rules}
+    reads = {rule.id: {test.field for test in rule_tests(rule)} - {WINDOW_FIELD} for rule in rules}
     parent = {rule.id: rule.id for rule in rules}
 
     def root(rule_id: str) -> str:
@@ -130,12 +130,12 @@ def _groups(rules: Sequence[Rule], window: _Fields) -> Iterable[RuleGroup]:
         fields = _Fields()
         fields.ordered.update({k: set(v) for k, v in window.ordered.items()})
         for rule in group:
-            for test in _reads(rule):
+            for test in rule_tests(rule):
                 fields.add(test)
         yield RuleGroup(frozenset(rule.id for rule in group), KeyFunction(fields))
 
 
-def _reads(rule: Rule) -> list[Test]:
+def rule_tests(rule: Rule) -> list[Test]:
     """The tests a rule makes: its `when`, and its window as two comparisons."""
     provision = rule.provision
     field = window_field(provision.applies_by)

@@ -7,7 +7,17 @@ Measures are compared as sets: a more serious fact must keep every measure and m
 from __future__ import annotations
 
 from .decision import Decision
-from .vocabulary import Penalty
+from .vocabulary import Hazard, Penalty
+
+#: Fact fields whose later values describe a more serious situation, mildest value first.
+#: A more serious fact must never get a lighter penalty or lose an on-site measure.
+MORE_SERIOUS: dict[str, tuple[object, ...]] = {
+    "overdue": (False, True),
+    "serious": (False, True),
+    "hazard": (Hazard.NONE.value, Hazard.GENERAL.value, Hazard.MAJOR.value),
+    "workers_in_danger": (False, True),
+    "safety_assured": (True, False),
+}
 
 
 def penalty_weight(decision: Decision) -> tuple[int, float, float]:
