@@ -1,4 +1,4 @@
-"""`enforcement-rules decide | explain | check`: JSON (one object or JSON Lines) in, JSON or text out.
+"""`enforcement-rules decide | explain | check`: JSON or JSON Lines in, JSON or text out.
 
 Each input line is decided on its own: a bad line gets an error object in its place on stdout and
 a message on stderr, the other lines are still decided, and the exit status is 1. `check` exits 1

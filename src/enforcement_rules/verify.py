@@ -141,7 +141,8 @@ def verify(rules: RuleSet, *, run_rule_examples: bool = True) -> Report:
                 findings.append(
                     Finding(
                         "engine",
-                        f"durable_rules fired {list(ids)}, the reference evaluator {list(reference)}",
+                        f"durable_rules fired {list(ids)}, "
+                        f"the reference evaluator {list(reference)}",
                         tuple(sorted(set(ids) ^ set(reference))),
                         readable(message),
                     )
@@ -417,9 +418,12 @@ def _compare(
         return f"the more serious fact loses the measure(s) {lost}"
     deciding = [rules.rule(i) for i in milder_ids if rules.rule(i).then.decides_penalty]
     worse_deciding = [rules.rule(i) for i in worse_ids if rules.rule(i).then.decides_penalty]
-    if len(deciding) == 1 and len(worse_deciding) == 1:
-        if _weight(worse_deciding[0], worse) < _weight(deciding[0], milder):
-            return "the more serious fact gets a lighter penalty"
+    if (
+        len(deciding) == 1
+        and len(worse_deciding) == 1
+        and _weight(worse_deciding[0], worse) < _weight(deciding[0], milder)
+    ):
+        return "the more serious fact gets a lighter penalty"
     return None
 
 
@@ -440,7 +444,8 @@ def _window_findings(rules: RuleSet) -> list[Finding]:
                 findings.append(
                     Finding(
                         "window",
-                        f"{law} version {version} states different in-force intervals: {sorted(windows, key=str)}",
+                        f"{law} version {version} states different in-force intervals: "
+                        f"{sorted(windows, key=str)}",
                     )
                 )
         intervals = sorted({w for ws in versions.values() for w in ws}, key=lambda w: w[0])
@@ -486,8 +491,8 @@ def _range_findings(rules: RuleSet) -> list[Finding]:
                 findings.append(
                     Finding(
                         "range",
-                        f"{p.law}@{p.version} art. {p.article} item {item}: same stage, different fines "
-                        f"({_fine_set(other)} vs {_fine_set(rule)})",
+                        f"{p.law}@{p.version} art. {p.article} item {item}: same stage, "
+                        f"different fines ({_fine_set(other)} vs {_fine_set(rule)})",
                         (other.id, rule.id),
                     )
                 )
