@@ -15,3 +15,6 @@ def rules() -> er.RuleSet:
 @pytest.fixture(scope="session")
 def decider(rules: er.RuleSet) -> er.Decider:
     return er.Decider(rules)
+
+
+pytest_plugins = ["pytester"]

@@ -62,11 +62,19 @@ def explain(rules: RuleSet, violation: Violation, decision: Decision) -> str:
         f"发生日期 (occurred on): {violation.occurred_on}; 发现 (discovered): "
         f"{violation.discovered_on}; 决定 (decided): {violation.decided_on}",
         f"行业 (sector): {violation.sector.label}; 事故隐患 (hazard): {violation.hazard.label}",
-        f"适用法律版本 (law version applied): {decision.law_version} — 违法行为发生时施行的版本 "
-        "(the version in force when the violation occurred)",
+        f"适用法律版本 (law version applied): {decision.law_version}",
         "",
         "触发的规则 (rules fired):",
     ]
+    if len(decision.candidates) > 1:
+        applied = {True: "适用 (applied)", False: "未适用 (not applied)"}
+        lines[4:4] = [
+            f"  候选 (candidate) {c.law_version}: {applied[c.applied]}" for c in decision.candidates
+        ] + [f"  理由 (reason): {decision.candidates[0].reason}"]
+    else:
+        lines.insert(
+            4, "  违法行为发生时施行的版本 (the version in force when the violation occurred)"
+        )
     for number, step in enumerate(decision.trace, start=1):
         rule = rules.rule(step.rule_id)
         lines.append(f"  {number}. {step.rule_id} — {step.title}")
