@@ -42,6 +42,19 @@ def coverage_table(rules: RuleSet, law: str = "work_safety_law") -> str:
             for version in versions
         ]
         lines.append(f"| `{kind}` {rules.kinds[kind].zh} | " + " | ".join(row) + " |")
+    lines += [
+        "",
+        "## Sources",
+        "",
+        "| file | review | source in the legal reference |",
+        "|---|---|---|",
+    ]
+    for provision in sorted(rules.provisions, key=lambda p: p.file):
+        if provision.law != law:
+            continue
+        name = provision.file.split("rules/", 1)[-1]
+        source = " ".join(provision.source.split()).replace("|", "/")
+        lines.append(f"| `{name}` | {provision.review} | {source} |")
     pending = sorted({r.provision.file for r in rules.rules if r.provision.review == "pending"})
     lines += ["", "## Files pending legal review", ""]
     for file in pending:

@@ -90,6 +90,10 @@ def explain(rules: RuleSet, violation: Violation, decision: Decision) -> str:
     else:
         lines.append("行政处罚 (penalties): 无 (none)")
     lines.extend(f"  罚款 (fine) {_fine(fine)}" for fine in decision.fines)
+    if decision.penalty_adjustment.value != "none":
+        lines.append(f"处罚调整 (penalty adjustment): {decision.penalty_adjustment.label}")
+    if decision.daily_fine:
+        lines.append("按日连续处罚 (daily fine): 可以适用 (may follow)")
     procedure = "—" if decision.procedure is None else decision.procedure.label
     lines.append(f"程序 (procedure): {procedure}; 听证 (hearing): {decision.hearing.label}")
     if decision.hearing_thresholds_yuan:
