@@ -85,3 +85,10 @@ def test_an_unreadable_input_file_exits_1(tmp_path: Path) -> None:
     err = io.StringIO()
     assert main(["decide", str(tmp_path / "absent.jsonl")], io.StringIO(), err) == 1
     assert "cannot read" in err.getvalue()
+
+
+def test_schema_prints_the_rule_file_json_schema() -> None:
+    out = io.StringIO()
+    assert main(["schema"], out, io.StringIO()) == 0
+    schema = json.loads(out.getvalue())
+    assert schema["title"].startswith("规则文件") and "rules" in schema["properties"]

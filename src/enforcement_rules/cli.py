@@ -17,7 +17,7 @@ from typing import Any, TextIO
 from .api import Decider
 from .errors import EnforcementRulesError, FactError, FactErrors, RuleSetError
 from .explain import explain
-from .loader import load_rules
+from .loader import load_rules, rule_file_schema
 from .verify import verify
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_BAD_RULES = 0, 1, 2
@@ -112,6 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
         "rules_dir", nargs="?", metavar="RULES_DIR", help="default: --rules, else the bundled rules"
     )
     check.add_argument("--json", action="store_true", help="the report as JSON")
+    commands.add_parser("schema", help="print the rule-file JSON Schema (for editors)")
     return parser
 
 
@@ -135,6 +136,9 @@ def main(
     out = out or sys.stdout
     err = err or sys.stderr
     args = build_parser().parse_args(argv)
+    if args.command == "schema":
+        print(json.dumps(rule_file_schema(), ensure_ascii=False, indent=2), file=out)
+        return EXIT_OK
     if args.command == "check":
         rules_dir: str | None = args.rules_dir or args.rules
         return _check(rules_dir, bool(args.json), out, err)
