@@ -41,6 +41,7 @@ class Decider:
         self._partition = Partition(rules)
         self._resolve = Resolver(rules)
         self._decisions: OrderedDict[Hashable, Decision] = OrderedDict()
+        self._chosen: OrderedDict[Hashable, Decision] = OrderedDict()  # after 从旧兼从轻
         self._fired: list[OrderedDict[Hashable, tuple[str, ...]]] = [
             OrderedDict() for _ in self._partition.groups
         ]
@@ -111,18 +112,34 @@ class Decider:
         with self._cache_lock:
             for key in todo:
                 self._remember(self._decisions, key, known[key])
-        candidates: list[list[Decision]] = [[] for _ in violations]
+        per_fact: list[list[Hashable]] = [[] for _ in violations]
         for key, (index, _) in zip(keys, evaluations, strict=True):
             if key in known:
-                candidates[index].append(self._resolve.finish(known[key], violations[index]))
+                per_fact[index].append(key)
         return [
-            choose(
-                found[0],
-                found[1] if len(found) > 1 else None,
-                procedure_version(self.rules, violation.kind, violation.decided_on),
-            )
-            for violation, found in zip(violations, candidates, strict=True)
+            self._choose(violation, fact_keys, known)
+            for violation, fact_keys in zip(violations, per_fact, strict=True)
         ]
+
+    def _choose(
+        self, violation: Violation, keys: list[Hashable], known: Mapping[Hashable, Decision]
+    ) -> Decision:
+        """The applicable decision of the fact's candidates; cached unless fines follow income."""
+        chosen_key = tuple(keys)
+        with self._cache_lock:
+            chosen = self._chosen.get(chosen_key)
+        if chosen is not None:
+            return chosen
+        found = [self._resolve.finish(known[key], violation) for key in keys]
+        chosen = choose(
+            found[0],
+            found[1] if len(found) > 1 else None,
+            procedure_version(self.rules, violation.kind, violation.decided_on),
+        )
+        if not any(fine.income_multiple for key in keys for fine in known[key].fines):
+            with self._cache_lock:
+                self._remember(self._chosen, chosen_key, chosen)
+        return chosen
 
     def _version_changed(self, occurred_on: dt.date, decided_on: dt.date) -> bool:
         """Whether a version boundary of some encoded law lies between the two dates."""
@@ -175,6 +192,7 @@ class Decider:
     def clear_cache(self) -> None:
         with self._cache_lock:
             self._decisions.clear()
+            self._chosen.clear()
             for cache in self._fired:
                 cache.clear()
 
