@@ -92,3 +92,16 @@ def test_schema_prints_the_rule_file_json_schema() -> None:
     assert main(["schema"], out, io.StringIO()) == 0
     schema = json.loads(out.getvalue())
     assert schema["title"].startswith("规则文件") and "rules" in schema["properties"]
+
+
+def test_render_writes_the_catalogue(tmp_path: Path) -> None:
+    out = io.StringIO()
+    assert main(["render", "--format", "md", "-o", str(tmp_path / "md")], out, io.StringIO()) == 0
+    assert (tmp_path / "md" / "index.md").is_file() and "wrote" in out.getvalue()
+
+
+def test_diff_of_a_rule_set_with_itself_is_empty_and_exits_0() -> None:
+    minimal = str(Path(__file__).parent / "fixtures" / "minimal_rules")
+    out = io.StringIO()
+    assert main(["diff", minimal, minimal, "--format", "json"], out, io.StringIO()) == 0
+    assert json.loads(out.getvalue())["facts_changed"] == 0

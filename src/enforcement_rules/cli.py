@@ -1,8 +1,11 @@
-"""`enforcement-rules decide | explain | check`: JSON or JSON Lines in, JSON or text out.
+"""`enforcement-rules decide | explain | check | render | diff | schema`.
+
+decide/explain read one JSON object or JSON Lines and write JSON Lines or text.
 
 Each input line is decided on its own: a bad line gets an error object in its place on stdout and
 a message on stderr, the other lines are still decided, and the exit status is 1. `check` exits 1
-on any finding but pending reviews, 2 when the rules do not load.
+on any finding but pending reviews, `diff` exits 1 when decisions or rules differ; both exit 2 when
+rules do not load.
 """
 
 from __future__ import annotations
@@ -15,9 +18,11 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from .api import Decider
+from .diff import diff_rules, resolve_rules_arg
 from .errors import EnforcementRulesError, FactError, FactErrors, RuleSetError
 from .explain import explain
 from .loader import load_rules, rule_file_schema
+from .render import render
 from .verify import verify
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_BAD_RULES = 0, 1, 2
@@ -113,7 +118,45 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--json", action="store_true", help="the report as JSON")
     commands.add_parser("schema", help="print the rule-file JSON Schema (for editors)")
+    render_cmd = commands.add_parser("render", help="the rule catalogue for legal staff")
+    render_cmd.add_argument(
+        "rules_dir", nargs="?", metavar="RULES_DIR", help="default: --rules, else the bundled rules"
+    )
+    render_cmd.add_argument("--format", choices=("md", "html"), default="html")
+    render_cmd.add_argument("-o", "--output", metavar="DIR", required=True, help="output folder")
+    diff_cmd = commands.add_parser(
+        "diff", help="which decisions change between two rule sets (folders or git revisions)"
+    )
+    diff_cmd.add_argument("old", metavar="OLD_RULES")
+    diff_cmd.add_argument("new", metavar="NEW_RULES")
+    diff_cmd.add_argument("--format", choices=("text", "md", "json"), default="text")
     return parser
+
+
+def _render(rules_dir: str | None, fmt: str, output: str, out: TextIO, err: TextIO) -> int:
+    try:
+        rules = load_rules(rules_dir)
+    except RuleSetError as error:
+        print(error, file=err)
+        return EXIT_BAD_RULES
+    written = render(rules, "md" if fmt == "md" else "html", Path(output))
+    print(f"wrote {len(written)} file(s) to {output}", file=out)
+    return EXIT_OK
+
+
+def _diff(old: str, new: str, fmt: str, out: TextIO, err: TextIO) -> int:
+    try:
+        before = load_rules(resolve_rules_arg(old, Path.cwd()))
+        after = load_rules(resolve_rules_arg(new, Path.cwd()))
+    except RuleSetError as error:
+        print(error, file=err)
+        return EXIT_BAD_RULES
+    result = diff_rules(before, after, labels=(old, new))
+    if fmt == "json":
+        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2), file=out)
+    else:
+        print(result.to_markdown() if fmt == "md" else result.to_text(), file=out)
+    return EXIT_OK if result.empty else EXIT_BAD_INPUT
 
 
 def _check(rules_dir: str | None, as_json: bool, out: TextIO, err: TextIO) -> int:
@@ -136,6 +179,10 @@ def main(
     out = out or sys.stdout
     err = err or sys.stderr
     args = build_parser().parse_args(argv)
+    if args.command == "render":
+        return _render(args.rules_dir or args.rules, str(args.format), str(args.output), out, err)
+    if args.command == "diff":
+        return _diff(str(args.old), str(args.new), str(args.format), out, err)
     if args.command == "schema":
         print(json.dumps(rule_file_schema(), ensure_ascii=False, indent=2), file=out)
         return EXIT_OK

@@ -5,25 +5,35 @@ python -m enforcement_rules.coverage > docs/legal-coverage.md
 
 from __future__ import annotations
 
+import datetime as dt
+
 from .loader import load_rules
-from .model import RuleSet
+from .model import Rule, RuleSet
+
+
+def deciding_rules(rules: RuleSet, law: str) -> dict[tuple[str, dt.date], list[Rule]]:
+    """(kind, in-force-from of a version of `law`) → the rules that decide its penalty there."""
+    cells: dict[tuple[str, dt.date], list[Rule]] = {}
+    for rule in rules.rules:
+        if rule.provision.law == law and rule.then.decides_penalty:
+            for kind in rule.named_kinds():
+                cells.setdefault((kind, rule.provision.in_force_from), []).append(rule)
+    return cells
 
 
 def coverage_table(rules: RuleSet, law: str = "work_safety_law") -> str:
     versions = sorted({r.provision.in_force_from for r in rules.rules if r.provision.law == law})
     cells: dict[tuple[str, object], set[str]] = {}
-    for rule in rules.rules:
-        provision = rule.provision
-        if provision.law != law or not rule.then.decides_penalty:
-            continue
-        for kind in rule.named_kinds():
+    for (kind, version), deciding in deciding_rules(rules, law).items():
+        for rule in deciding:
+            provision = rule.provision
             if rule.then.no_provision:
                 text = f"no provision ({rule.id})"
             else:
                 items = [n for n, item in provision.items.items() if kind in item.kinds]
                 item = f"({', '.join(map(str, items))})" if items else ""
                 text = f"Art. {provision.article}{item}, {provision.review}"
-            cells.setdefault((kind, provision.in_force_from), set()).add(text)
+            cells.setdefault((kind, version), set()).add(text)
     title = rules.laws[law]
     lines = [
         f"# Legal coverage: {title.zh} ({title.en})",

@@ -40,18 +40,30 @@ def _describe_test(test: Test) -> str:
         assert isinstance(value, tuple)
         return f"{test.field} {'excludes' if test.negated else 'includes'} {', '.join(value)}"
     if test.op == "exists":
-        return f"{test.field} {'is given' if value else 'is not given'}"
-    shown = (
-        dt.date.fromordinal(int(value)).isoformat()
-        if test.field.endswith("_on") and isinstance(value, int)
-        else str(value)
-    )
-    return f"{test.field} {_OPS[test.op]} {shown}"
+        field = (
+            test.field.removesuffix("_fen") + "_yuan" if test.field.endswith("_fen") else test.field
+        )
+        return f"{field} {'is given' if value else 'is not given'}"
+    field, shown = test.field, str(value)
+    if field.endswith("_on") and isinstance(value, int):
+        shown = dt.date.fromordinal(value).isoformat()
+    elif field.endswith("_fen") and isinstance(value, int | float):
+        field, shown = field.removesuffix("_fen") + "_yuan", yuan(value / 100)
+    return f"{field} {_OPS[test.op]} {shown}"
 
 
-def _fine(fine: FineRange) -> str:
+def yuan(amount: float) -> str:
+    """An amount as legal staff write it: thousands separated, no needless decimals."""
+    return f"{int(amount):,}" if float(amount).is_integer() else f"{amount:,.2f}"
+
+
+def describe_fine(fine: FineRange) -> str:
+    """A fine range as the law states it: yuan bounds, or multiples of the illegal income."""
     how = "应当处 (mandatory)" if fine.mandatory else "可以处 (discretionary)"
-    return f"{fine.target.label}: {fine.min_yuan:,.0f}–{fine.max_yuan:,.0f} 元 (yuan), {how}"
+    if fine.income_multiple is not None and fine.max_yuan == 0:
+        low, high = fine.income_multiple
+        return f"违法所得 {low:g}–{high:g} 倍 ({low:g} to {high:g} times the illegal income), {how}"
+    return f"{yuan(fine.min_yuan)}–{yuan(fine.max_yuan)} 元 (yuan), {how}"
 
 
 def explain(rules: RuleSet, violation: Violation, decision: Decision) -> str:
@@ -89,7 +101,9 @@ def explain(rules: RuleSet, violation: Violation, decision: Decision) -> str:
         lines.append("行政处罚 (penalties): " + "; ".join(p.label for p in decision.penalties))
     else:
         lines.append("行政处罚 (penalties): 无 (none)")
-    lines.extend(f"  罚款 (fine) {_fine(fine)}" for fine in decision.fines)
+    lines.extend(
+        f"  罚款 (fine) {fine.target.label}: {describe_fine(fine)}" for fine in decision.fines
+    )
     if decision.penalty_adjustment.value != "none":
         lines.append(f"处罚调整 (penalty adjustment): {decision.penalty_adjustment.label}")
     if decision.daily_fine:

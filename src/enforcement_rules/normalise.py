@@ -37,12 +37,13 @@ def window_field(applies_by: str) -> str:
 def full_years_before(start: dt.date, end: dt.date) -> int:
     """Whole years from `start` that end before `end` (2020-03-01 → 2022-03-02 gives 2)."""
     years = end.year - start.year
-    while years > 0 and _anniversary(start, years) >= end:
+    while years > 0 and anniversary(start, years) >= end:
         years -= 1
     return max(years, 0)
 
 
-def _anniversary(start: dt.date, years: int) -> dt.date:
+def anniversary(start: dt.date, years: int) -> dt.date:
+    """The same day `years` later (29 February → 1 March in a common year)."""
     try:
         return start.replace(year=start.year + years)
     except ValueError:  # 29 February in a common year: the period ends on 1 March

@@ -34,7 +34,7 @@ from .conditions import FIELDS, AllOf, Test, circumstance_field
 from .engine import Engine
 from .facts import Violation
 from .model import Rule, RuleSet
-from .normalise import WINDOW_FIELD, normalise
+from .normalise import WINDOW_FIELD, anniversary, normalise
 from .partition import Partition, rule_tests
 from .reference import fired_ids
 from .rule_examples import run_examples
@@ -131,7 +131,7 @@ def verify(rules: RuleSet, *, run_rule_examples: bool = True) -> Report:
     walked = 0
     for group in Partition(rules).groups:
         members = [rule for rule in rules.rules if rule.id in group.rule_ids]
-        messages = list(_class_messages(rules, members))
+        messages = list(class_messages(rules, members))
         walked += len(messages)
         fired = _fire(engine, messages, group.rule_ids)
         for message, ids in zip(messages, fired, strict=True):
@@ -144,7 +144,7 @@ def verify(rules: RuleSet, *, run_rule_examples: bool = True) -> Report:
                         f"durable_rules fired {list(ids)}, "
                         f"the reference evaluator {list(reference)}",
                         tuple(sorted(set(ids) ^ set(reference))),
-                        readable(message),
+                        readable(message, group_reads(members)),
                     )
                 )
         findings += _penalty_findings(rules, members, messages, fired)
@@ -187,7 +187,12 @@ def _fire(
 # -- the fact space ------------------------------------------------------------------------
 
 
-def _class_messages(rules: RuleSet, members: Sequence[Rule]) -> Iterable[dict[str, Any]]:
+def group_reads(members: Iterable[Rule]) -> set[str]:
+    """The fields a group of rules reads (their conditions and their version windows)."""
+    return {test.field for rule in members for test in rule_tests(rule)}
+
+
+def class_messages(rules: RuleSet, members: Sequence[Rule]) -> Iterable[dict[str, Any]]:
     """One normalised fact per class of the fields these rules read (others at defaults)."""
     tests = [test for rule in members for test in rule_tests(rule)]
     fields: dict[str, list[Any]] = {}
@@ -258,8 +263,12 @@ def _code_classes(codes: list[str], tests: Sequence[Test]) -> list[str]:
     return list(seen.values())
 
 
-def readable(message: Mapping[str, Any]) -> dict[str, Any]:
-    """A normalised fact back in the JSON form a lawyer reads."""
+def _date(text: str) -> dt.date:
+    return dt.date.fromisoformat(text)
+
+
+def _raw_facts(message: Mapping[str, Any]) -> dict[str, Any]:
+    """A normalised fact back in the JSON form (dates as the walk left them)."""
     facts: dict[str, Any] = {}
     for field, (kind, _) in FIELDS.items():
         if field == "discovered_after_full_years" or (field not in message and kind != "codes"):
@@ -280,6 +289,30 @@ def readable(message: Mapping[str, Any]) -> dict[str, Any]:
     if years:
         facts["discovered_after_full_years"] = years
     return facts
+
+
+def readable(message: Mapping[str, Any], reads: Iterable[str]) -> dict[str, Any]:
+    """A walked class as a valid input fact a lawyer can read and decide, in the same class.
+
+    `reads` are the fields the class's rule group reads. Dates it does not read take their
+    defaults (discovered and decided on the day it occurred); the discovery date is moved into the
+    year the limitation class needs (`discovered_after_full_years` is derived, not an input), and
+    the decision follows the discovery.
+    """
+    facts = _raw_facts(message)
+    reads = set(reads)
+    fact = {k: v for k, v in facts.items() if k != "discovered_after_full_years"}
+    years = int(facts.get("discovered_after_full_years", 0))
+    occurred = _date(fact["occurred_on"])
+    discovered = _date(fact["discovered_on"]) if "discovered_on" in reads else occurred
+    low = occurred if years == 0 else anniversary(occurred, years) + dt.timedelta(days=1)
+    discovered = min(max(discovered, low), anniversary(occurred, years + 1))
+    decided = discovered
+    if "decided_on" in reads:
+        decided = max(_date(fact["decided_on"]), discovered)
+    fact["discovered_on"] = discovered.isoformat()
+    fact["decided_on"] = decided.isoformat()
+    return fact
 
 
 # -- findings ------------------------------------------------------------------------------
@@ -330,7 +363,10 @@ def _penalty_findings(
                 reported.add(key)
                 findings.append(
                     Finding(
-                        "gap", f"no penalty rule decides kind '{kind}' here", (), readable(message)
+                        "gap",
+                        f"no penalty rule decides kind '{kind}' here",
+                        (),
+                        readable(message, group_reads(members)),
                     )
                 )
         if len(deciding) > 1:
@@ -345,7 +381,7 @@ def _penalty_findings(
                         f"{len(deciding)} penalty rules fire for one fact"
                         + (" and disagree" if category == "conflict" else " (they agree)"),
                         tuple(deciding),
-                        readable(message),
+                        readable(message, group_reads(members)),
                     )
                 )
     return findings
@@ -398,7 +434,7 @@ def _monotonicity_findings(
                             "monotonicity",
                             f"{field} {message[field]!r} → {worse!r}: {problem}",
                             tuple(dict.fromkeys((*ids, *worse_ids))),
-                            readable(message),
+                            readable(message, group_reads(members)),
                         )
                     )
     return findings
