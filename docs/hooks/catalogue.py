@@ -7,10 +7,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from enforcement_rules.render import render
-
 import enforcement_rules as er
 from enforcement_rules.loader import rule_file_schema
+from enforcement_rules.render import render
 
 
 def on_pre_build(config: Any) -> None:
