@@ -105,3 +105,12 @@ def test_diff_of_a_rule_set_with_itself_is_empty_and_exits_0() -> None:
     out = io.StringIO()
     assert main(["diff", minimal, minimal, "--format", "json"], out, io.StringIO()) == 0
     assert json.loads(out.getvalue())["facts_changed"] == 0
+
+
+def test_plan_report_lists_the_shortfalls_of_the_example_year() -> None:
+    records = Path(__file__).resolve().parents[1] / "examples" / "plan_records_2010.jsonl"
+    out = io.StringIO()
+    assert (
+        main(["plan", "report", str(records), "--year", "2010", "--json"], out, io.StringIO()) == 1
+    )
+    assert len(json.loads(out.getvalue())["shortfalls"]) == 5

@@ -22,6 +22,7 @@ from .diff import diff_rules, resolve_rules_arg
 from .errors import EnforcementRulesError, FactError, FactErrors, RuleSetError
 from .explain import explain
 from .loader import load_rules, rule_file_schema
+from .plan import plan_report
 from .render import render
 from .verify import verify
 
@@ -130,7 +131,34 @@ def build_parser() -> argparse.ArgumentParser:
     diff_cmd.add_argument("old", metavar="OLD_RULES")
     diff_cmd.add_argument("new", metavar="NEW_RULES")
     diff_cmd.add_argument("--format", choices=("text", "md", "json"), default="text")
+    plan_cmd = commands.add_parser("plan", help="the bureau's annual enforcement plan")
+    plan_commands = plan_cmd.add_subparsers(dest="plan_command", required=True)
+    report = plan_commands.add_parser(
+        "report", help="inspection records (JSON Lines) → every shortfall against the plan"
+    )
+    report.add_argument("records", metavar="RECORDS.jsonl")
+    report.add_argument("--year", type=int, required=True)
+    report.add_argument("--plan", metavar="FILE", help="default: the bundled 2010 plan")
+    report.add_argument("--json", action="store_true", help="the report as JSON")
     return parser
+
+
+def _plan_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    try:
+        result = plan_report(args.plan, Path(args.records), int(args.year))
+    except (RuleSetError, FactError, FactErrors) as error:
+        print(error, file=err)
+        return EXIT_BAD_RULES if isinstance(error, RuleSetError) else EXIT_BAD_INPUT
+    except OSError as error:
+        print(f"cannot read {args.records}: {error}", file=err)
+        return EXIT_BAD_INPUT
+    text = (
+        json.dumps(result.to_dict(), ensure_ascii=False, indent=2)
+        if args.json
+        else result.to_text()
+    )
+    print(text, file=out)
+    return EXIT_OK if result.ok else EXIT_BAD_INPUT
 
 
 def _render(rules_dir: str | None, fmt: str, output: str, out: TextIO, err: TextIO) -> int:
@@ -179,6 +207,8 @@ def main(
     out = out or sys.stdout
     err = err or sys.stderr
     args = build_parser().parse_args(argv)
+    if args.command == "plan":
+        return _plan_report(args, out, err)
     if args.command == "render":
         return _render(args.rules_dir or args.rules, str(args.format), str(args.output), out, err)
     if args.command == "diff":
