@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -114,3 +115,40 @@ def test_plan_report_lists_the_shortfalls_of_the_example_year() -> None:
         main(["plan", "report", str(records), "--year", "2010", "--json"], out, io.StringIO()) == 1
     )
     assert len(json.loads(out.getvalue())["shortfalls"]) == 5
+
+
+def test_case_record_show_and_due(tmp_path: Path) -> None:
+    events = [
+        {
+            "case_id": "C1",
+            "type": "finding",
+            "on": "2022-03-01",
+            "facts": {**GOOD, "occurred_on": "2022-03-01", "unit": "KTV-1"},
+        },
+        {"case_id": "C1", "type": "order", "on": "2022-03-01", "due": "2022-03-15"},
+        {"case_id": "C1", "type": "reinspection", "on": "2022-03-20", "complied": False},
+        {"case_id": "C1", "type": "payment", "on": "2022-03-21", "amount_yuan": "ten"},
+    ]
+    source = tmp_path / "events.jsonl"
+    source.write_text("\n".join(json.dumps(e, ensure_ascii=False) for e in events), "utf-8")
+    db = str(tmp_path / "cases.db")
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["case", "record", db, str(source)], out, err) == 1  # the payment line is bad
+    assert json.loads(out.getvalue())["recorded"] == 3 and "line 4" in err.getvalue()
+    shown = io.StringIO()
+    assert main(["case", "show", db, "C1"], shown, io.StringIO()) == 0
+    assert "suspension_for_rectification" in shown.getvalue() or "停产停业整顿" in shown.getvalue()
+    due = io.StringIO()
+    assert main(["case", "due", db, "--on", "2022-03-16"], due, io.StringIO()) == 0
+    assert any(item["case_id"] == "C1" for item in json.loads(due.getvalue()))
+    assert main(["case", "show", db, "NOPE"], io.StringIO(), io.StringIO()) == 1
+
+
+def test_check_refuses_a_broken_case_law_file(tmp_path: Path) -> None:
+    root = tmp_path / "rules"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "minimal_rules", root)
+    (root / "cases").mkdir()
+    (root / "cases" / "case_law.yaml").write_text("closure: [oops\n", "utf-8")
+    err = io.StringIO()
+    assert main(["check", str(root)], io.StringIO(), err) == 2
+    assert "case_law.yaml:" in err.getvalue()

@@ -17,11 +17,13 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
+from . import cases
 from .api import Decider
+from .codec import InvalidValue, parse_date
 from .diff import diff_rules, resolve_rules_arg
 from .errors import EnforcementRulesError, FactError, FactErrors, RuleSetError
 from .explain import explain
-from .loader import load_rules, rule_file_schema
+from .loader import CASE_LAW_FILE, load_rules, rule_file_schema
 from .plan import plan_report
 from .render import render
 from .verify import verify
@@ -131,6 +133,18 @@ def build_parser() -> argparse.ArgumentParser:
     diff_cmd.add_argument("old", metavar="OLD_RULES")
     diff_cmd.add_argument("new", metavar="NEW_RULES")
     diff_cmd.add_argument("--format", choices=("text", "md", "json"), default="text")
+    case_cmd = commands.add_parser("case", help="enforcement cases: an event log per case")
+    case_commands = case_cmd.add_subparsers(dest="case_command", required=True)
+    case_record = case_commands.add_parser("record", help="append the events of a JSON Lines file")
+    case_record.add_argument("db", metavar="DB", help="the SQLite event log (created if absent)")
+    case_record.add_argument("events", metavar="EVENTS.jsonl", help="a JSON Lines file, or -")
+    case_show = case_commands.add_parser("show", help="a case's timeline with every decision")
+    case_show.add_argument("db", metavar="DB")
+    case_show.add_argument("case_id", metavar="CASE_ID")
+    case_show.add_argument("--json", action="store_true", help="the timeline as JSON")
+    case_due = case_commands.add_parser("due", help="what falls due on or before a date")
+    case_due.add_argument("db", metavar="DB")
+    case_due.add_argument("--on", required=True, metavar="DATE", help="an ISO date YYYY-MM-DD")
     plan_cmd = commands.add_parser("plan", help="the bureau's annual enforcement plan")
     plan_commands = plan_cmd.add_subparsers(dest="plan_command", required=True)
     report = plan_commands.add_parser(
@@ -141,6 +155,35 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--plan", metavar="FILE", help="default: the bundled 2010 plan")
     report.add_argument("--json", action="store_true", help="the report as JSON")
     return parser
+
+
+def _case(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    try:
+        if args.case_command == "record":
+            summary = cases.record(args.db, args.events)
+            print(json.dumps(summary.to_dict(), ensure_ascii=False, indent=2), file=out)
+            for problem in summary.errors:
+                print(f"line {problem['line']}: {problem['error']['message']}", file=err)
+            return EXIT_BAD_INPUT if summary.errors else EXIT_OK
+        if args.case_command == "show":
+            shown = (
+                cases.show_json(args.db, args.case_id)
+                if args.json
+                else cases.show(args.db, args.case_id)
+            )
+            print(shown, file=out)
+            return EXIT_OK
+        items = cases.due(args.db, parse_date(args.on))
+        print(
+            json.dumps([item.to_dict() for item in items], ensure_ascii=False, indent=2), file=out
+        )
+        return EXIT_OK
+    except RuleSetError as error:
+        print(error, file=err)
+        return EXIT_BAD_RULES
+    except (EnforcementRulesError, InvalidValue, OSError) as error:
+        print(error, file=err)
+        return EXIT_BAD_INPUT
 
 
 def _plan_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -193,6 +236,13 @@ def _check(rules_dir: str | None, as_json: bool, out: TextIO, err: TextIO) -> in
     except RuleSetError as error:
         print(error, file=err)
         return EXIT_BAD_RULES
+    case_law = Path(rules.source) / CASE_LAW_FILE
+    try:
+        if case_law.is_file():  # the case-lifecycle thresholds must load too
+            cases.load_case_law(case_law)
+    except RuleSetError as error:
+        print(error, file=err)
+        return EXIT_BAD_RULES
     report = verify(rules)
     text = (
         json.dumps(report.to_dict(), ensure_ascii=False, indent=2) if as_json else report.to_text()
@@ -207,6 +257,8 @@ def main(
     out = out or sys.stdout
     err = err or sys.stderr
     args = build_parser().parse_args(argv)
+    if args.command == "case":
+        return _case(args, out, err)
     if args.command == "plan":
         return _plan_report(args, out, err)
     if args.command == "render":

@@ -16,6 +16,7 @@ Traps handled here (see docs/engine.md):
 from __future__ import annotations
 
 import copy
+import dataclasses
 import itertools
 import threading
 from collections.abc import Callable, Mapping, Sequence
@@ -215,3 +216,148 @@ class Engine:
             # A rule whose condition has several `$or` branches fires once per branch that
             # matches: a rule either fired for a fact or it did not.
             return [tuple(sorted(set(ids), key=self.rank)) for ids in self._fired]
+
+
+# --- Stateful case sessions -------------------------------------------------------------------
+# A case's events (and a unit's penalties) are facts of one session, correlated by joins on
+# their sequence numbers (`ix`), day ordinals and due days. One more trap: a `$not` over facts
+# fires as soon as its positive part matches, before later facts of the same batch arrive, so
+# it depends on arrival order. The case rules use positive joins only; absence ("no compliance
+# before this re-inspection") is read from the full set of firings by the caller.
+
+Chain = Sequence[tuple[str, dict[str, Any]]]  # (fact alias, durable_rules condition) in order
+
+
+@dataclasses.dataclass(frozen=True)
+class ClosureSpec:
+    """A repeated-penalty threshold as a rule: `count` penalties, the last before `end_field`."""
+
+    name: str
+    count: int
+    end_field: str  # a penalty fact's field: the day ordinal that ends its period
+    start: int  # day ordinals of the law version's window
+    until: int | None
+
+
+def _after(alias: str) -> dict[str, Any]:
+    return {"$gt": {"ix": {alias: "ix"}}}
+
+
+def case_ruleset(closures: Sequence[ClosureSpec]) -> dict[str, Chain]:
+    """The correlation rules of a case session (events) and a unit session (penalties)."""
+    finding = {"$and": [{"t": "finding"}, {"suspends": True}]}
+    order = {"t": "order"}
+    rules: dict[str, Chain] = {
+        "order": [("o", order)],
+        "order-overdue": [
+            ("o", order),
+            (
+                "r",
+                {
+                    "$and": [
+                        {"t": "reinspection"},
+                        {"complied": False},
+                        _after("o"),
+                        {"$gt": {"day": {"o": "due"}}},
+                    ]
+                },
+            ),
+        ],
+        "order-complied": [
+            ("o", order),
+            ("r", {"$and": [{"t": "reinspection"}, {"complied": True}, _after("o")]}),
+        ],
+        "suspension": [("f", finding)],
+        "review": [("f", finding), ("v", {"$and": [{"t": "review"}, _after("f")]})],
+        "appeal-quashed": [("a", {"$and": [{"t": "appeal"}, {"quashed": True}]})],
+    }
+    for spec in closures:
+        chain: list[tuple[str, dict[str, Any]]] = []
+        for k in range(spec.count):
+            tests: list[dict[str, Any]] = [{"t": "penalty"}, {"$gte": {"day": spec.start}}]
+            if spec.until is not None:
+                tests.append({"$lt": {"day": spec.until}})
+            if k:
+                tests.append(_after(f"p{k - 1}"))
+            if k == spec.count - 1:
+                tests.append({"$lt": {"day": {"p0": spec.end_field}}})
+            chain.append((f"p{k}", {"$and": tests}))
+        rules[spec.name] = chain
+    return rules
+
+
+Firing = tuple[str, tuple[tuple[str, int], ...]]  # rule name, (alias, fact ix) pairs
+
+
+class CaseEngine:
+    """Correlation rules on their own host; one session per case or unit, deleted after use.
+
+    A session lives only while its facts are asserted and the firings read: the durable event
+    log is the state, so no session outlives a call (durable_rules fails at ~1,024 live ones).
+    """
+
+    def __init__(self, rules: Mapping[str, Chain]):
+        self._aliases = {name: tuple(alias for alias, _ in chain) for name, chain in rules.items()}
+        definition: dict[str, Any] = {
+            name: {"all": [{alias: test} for alias, test in chain], "run": name}
+            for name, chain in rules.items()
+        }
+        definition[_SENTINEL] = {
+            "all": [{"m": {"$ex": {"t": 1}}}],
+            "pri": len(definition) + _MAX_PRIORITY_GAP,
+            "run": _SENTINEL,
+        }
+        self._name = f"cases_{next(_host_names)}"
+        self._lock = threading.Lock()
+        self._sessions = itertools.count()
+        self._fired: list[Firing] = []
+        self._seen = 0
+        self._failures: list[str] = []
+        self.live_sessions = 0
+        self._host = _Host(self._record)
+        try:
+            self._host.set_rulesets({self._name: copy.deepcopy(definition)})
+        except Exception as error:
+            raise EngineError(f"durable_rules rejected the case rules: {error}") from error
+
+    def _record(self, action_name: str, closure: Any) -> None:
+        try:
+            if action_name == _SENTINEL:
+                self._seen += 1
+                return
+            bound = tuple((a, int(getattr(closure, a)["ix"])) for a in self._aliases[action_name])
+            self._fired.append((action_name, bound))
+        except Exception as error:  # durable_rules would swallow it
+            self._failures.append(f"{action_name}: {error!r}")
+
+    def correlate(self, session: str, facts: Sequence[Mapping[str, Any]]) -> list[Firing]:
+        """Assert one case's (or unit's) facts in a fresh session; every firing, sorted, once.
+
+        Sorted and de-duplicated (a rule fires once per `$or` branch), so replaying the same
+        facts gives the same firings whatever order the engine used.
+        """
+        if not facts:
+            return []
+        with self._lock:
+            sid = f"{session}#{next(self._sessions)}"
+            self._fired, self._seen, self._failures = [], 0, []
+            messages = [{**fact, "sid": sid} for fact in facts]
+            self.live_sessions += 1
+            try:
+                self._host.assert_facts(self._name, messages)
+                swallowed = self._host.get_state(self._name, sid).get("exception")
+                if swallowed:
+                    self._failures.append(f"durable_rules caught: {swallowed}")
+            except Exception as error:
+                raise EngineError(f"durable_rules failed on {session}: {error}") from error
+            finally:
+                try:
+                    self._host.delete_state(self._name, sid)
+                except Exception as error:
+                    self._failures.append(f"could not delete session {sid}: {error}")
+                self.live_sessions -= 1
+            if self._failures:
+                raise EngineError("a case rule action failed: " + "; ".join(self._failures))
+            if self._seen != len(messages):
+                raise EngineError(f"durable_rules skipped a fact of {session}")
+            return sorted(set(self._fired))

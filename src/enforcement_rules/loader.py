@@ -42,6 +42,8 @@ from .yaml_source import Path as DataPath
 from .yaml_source import YamlDocument, read_yaml
 
 CATALOGUES = ("laws.yaml", "kinds.yaml", "routing.yaml", "procedure.yaml")
+#: The case-lifecycle thresholds (`cases.law`): law as data, but not provision rules.
+CASE_LAW_FILE = Path("cases") / "case_law.yaml"
 T = TypeVar("T")
 C = TypeVar("C", bound=Code)
 
@@ -127,6 +129,8 @@ def load_rules(path: str | Path | None = None) -> RuleSet:
     out = _Collector()
     docs: dict[str, YamlDocument] = {}
     for file in sorted(root.rglob("*.y*ml")):
+        if file.relative_to(root).parts[0] == CASE_LAW_FILE.parts[0]:
+            continue  # read by enforcement_rules.cases, with its own schema
         name = str(file)
         try:
             docs[file.relative_to(root).as_posix()] = read_yaml(file.read_text("utf-8"), name)

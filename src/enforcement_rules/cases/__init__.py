@@ -1,0 +1,47 @@
+"""Stateful enforcement cases: dated events in a durable log, and the decisions they derive.
+
+`record`, `show`, `show_json` and `due` back the `enforcement-rules case` commands.
+"""
+
+from __future__ import annotations
+
+from .derive import CaseDeriver, DailyFine, Derived
+from .events import Event, EventError, EventType
+from .law import CaseLaw, load_case_law
+from .service import (
+    CaseNotFoundError,
+    RecordSummary,
+    append,
+    due,
+    record,
+    show,
+    show_json,
+    timeline,
+)
+from .store import EventStore, SeqConflict, SqliteEventStore, StoredEvent
+from .view import DueItem, Timeline
+
+__all__ = [
+    "CaseDeriver",
+    "CaseLaw",
+    "CaseNotFoundError",
+    "DailyFine",
+    "Derived",
+    "DueItem",
+    "Event",
+    "EventError",
+    "EventStore",
+    "EventType",
+    "RecordSummary",
+    "SeqConflict",
+    "SqliteEventStore",
+    "StoredEvent",
+    "Timeline",
+    "append",
+    "due",
+    "load_case_law",
+    "record",
+    "show",
+    "show_json",
+    "timeline",
+]

@@ -1,0 +1,177 @@
+"""The case commands: `record` an events file, `show` a case, list what is `due`.
+
+Functions of paths and dates, so the CLI only parses arguments and prints.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from ..api import decider_for
+from ..errors import EnforcementRulesError
+from ..model import RuleSet
+from .derive import CaseDeriver
+from .events import Event, EventError, EventType, check_sequence
+from .law import CaseLaw, default_case_law
+from .store import EventStore, SeqConflict, SqliteEventStore
+from .view import DueItem, Timeline, due_items
+
+_derivers: dict[tuple[int, int], CaseDeriver] = {}
+
+
+def deriver(rules: RuleSet | None = None, law: CaseLaw | None = None) -> CaseDeriver:
+    """The shared deriver of a rule set and case law (one engine host each per process)."""
+    chosen = law if law is not None else default_case_law()
+    decider = decider_for(rules)
+    key = (id(decider), id(chosen))
+    if key not in _derivers:
+        _derivers[key] = CaseDeriver(decider, chosen)
+    return _derivers[key]
+
+
+class CaseNotFoundError(EnforcementRulesError):
+    def __init__(self, case_id: str):
+        self.case_id = case_id
+        super().__init__(f"no case {case_id!r} in the event log")
+
+
+@attrs.frozen
+class RecordSummary:
+    """What `record` stored: events per case, and every rejected line with its error."""
+
+    recorded: int
+    cases: dict[str, int]
+    errors: list[dict[str, Any]]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"recorded": self.recorded, "cases": self.cases, "errors": self.errors}
+
+
+@contextmanager
+def _open(db: str | Path | EventStore) -> Iterator[EventStore]:
+    if isinstance(db, str | Path):
+        store = SqliteEventStore(db)
+        try:
+            yield store
+        finally:
+            store.close()
+    else:
+        yield db
+
+
+def append(
+    store: EventStore, event: Event, derive: CaseDeriver | None = None, *, retries: int = 50
+) -> int:
+    """Validate `event` against its case's log and append it; its sequence number.
+
+    Returns only once the event is durable (acknowledged). A concurrent writer that took the
+    next number first makes the log be re-read and the event re-validated.
+    """
+    if event.type is EventType.FINDING:
+        (derive or deriver()).check_finding(event)
+    for _ in range(retries):
+        history = [s.event for s in store.events(event.case_id)]
+        check_sequence(history, event)
+        try:
+            store.append(event, len(history) + 1)
+        except SeqConflict:
+            continue
+        return len(history) + 1
+    raise SeqConflict(f"case {event.case_id!r}: gave up after {retries} conflicting appends")
+
+
+def record(
+    db_path: str | Path | EventStore,
+    events_path: str | Path,
+    *,
+    rules: RuleSet | None = None,
+) -> RecordSummary:
+    """Append every valid event of a JSON Lines file (`-`: stdin); report the bad lines.
+
+    A bad line is not stored and does not stop the others (like `decide`).
+    """
+    derive = deriver(rules)
+    kinds = derive.decider.rules.kinds
+    text = sys.stdin.read() if str(events_path) == "-" else Path(events_path).read_text("utf-8")
+    cases: dict[str, int] = {}
+    errors: list[dict[str, Any]] = []
+    with _open(db_path) as store:
+        for number, line in enumerate(text.splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                event = Event.from_json(line, kinds=kinds)
+                append(store, event, derive)
+            except EventError as error:
+                located = error.at(f"line {number}: ")
+                errors.append(_error(number, located, error.field))
+                continue
+            except EnforcementRulesError as error:
+                errors.append(_error(number, error, None))
+                continue
+            cases[event.case_id] = cases.get(event.case_id, 0) + 1
+    return RecordSummary(sum(cases.values()), cases, errors)
+
+
+def _error(line: int, error: Exception, field: str | None) -> dict[str, Any]:
+    return {
+        "line": line,
+        "error": {"type": type(error).__name__, "field": field, "message": str(error)},
+    }
+
+
+def timeline(
+    db_path: str | Path | EventStore,
+    case_id: str,
+    *,
+    on: dt.date | None = None,
+    rules: RuleSet | None = None,
+) -> Timeline:
+    """A case's timeline as of `on` (default: its last event's date), with Art. 113 checked
+    across every case of the same unit."""
+    derive = deriver(rules)
+    with _open(db_path) as store:
+        log = store.events(case_id)
+        if not log:
+            raise CaseNotFoundError(case_id)
+        as_of = on if on is not None else log[-1].event.on
+        case = derive.local(case_id, log, as_of)
+        unit_cases = [case] + [
+            derive.local(other, events, as_of)
+            for other in store.cases_of_unit(case.unit)
+            if other != case_id and (events := store.events(other))[0].event.on <= as_of
+        ]
+    closures = derive.closures(case.unit, unit_cases)
+    extra = {seq: (d,) for (cid, seq), d in closures.items() if cid == case_id}
+    return Timeline.build(case, extra)
+
+
+def show(db_path: str | Path | EventStore, case_id: str, *, on: dt.date | None = None) -> str:
+    """`case show DB CASE_ID`: the timeline in Chinese and English."""
+    return timeline(db_path, case_id, on=on).to_text()
+
+
+def show_json(db_path: str | Path | EventStore, case_id: str, *, on: dt.date | None = None) -> str:
+    """`case show --json`: the timeline's JSON form."""
+    return timeline(db_path, case_id, on=on).to_json()
+
+
+def due(
+    db_path: str | Path | EventStore, on: dt.date, *, rules: RuleSet | None = None
+) -> list[DueItem]:
+    """`case due DB --on DATE`: open orders due, reviews pending, daily fines accruing."""
+    derive = deriver(rules)
+    items: list[DueItem] = []
+    with _open(db_path) as store:
+        for case_id in store.case_ids():
+            log = store.events(case_id)
+            if log[0].event.on <= on:
+                items.extend(due_items(derive.local(case_id, log, on)))
+    return sorted(items, key=lambda item: (item.due, item.case_id, item.code))
