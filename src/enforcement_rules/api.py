@@ -22,7 +22,7 @@ from .engine import Engine
 from .errors import EnforcementRulesError, NoApplicableLawError, UncoveredKindError
 from .facts import Violation
 from .loader import load_rules
-from .model import RuleSet
+from .model import RuleSet, in_force
 from .normalise import normalise
 from .partition import Partition
 from .resolve import Resolver, procedure_version
@@ -200,7 +200,7 @@ class Decider:
         windows = self._windows.get(violation.kind)
         if windows is None:
             raise UncoveredKindError(violation.kind, self.rules.covered_kinds)
-        if not any(start <= day and (until is None or day < until) for start, until in windows):
+        if not any(in_force(day, start, until) for start, until in windows):
             raise NoApplicableLawError(violation.kind, day.isoformat())
 
 

@@ -15,6 +15,11 @@ from .conditions import Condition, atoms
 from .vocabulary import FineTarget, Measure, Penalty, PenaltyAdjustment, Section
 
 
+def in_force(day: dt.date, start: dt.date, until: dt.date | None) -> bool:
+    """Whether `day` lies in the interval [start, until); `until` None: still in force."""
+    return start <= day and (until is None or day < until)
+
+
 @attrs.frozen
 class FineRange:
     """A fine range for one target; `mandatory` is false for 可以处 (the bureau may fine)."""
@@ -110,9 +115,7 @@ class Provision:
         return f"{self.law}@{self.in_force_from.isoformat()}"
 
     def in_force_on(self, day: dt.date) -> bool:
-        return self.in_force_from <= day and (
-            self.in_force_until is None or day < self.in_force_until
-        )
+        return in_force(day, self.in_force_from, self.in_force_until)
 
 
 @attrs.frozen
@@ -229,9 +232,7 @@ class ProcedureVersion:
     later_law_text: str = ""
 
     def in_force_on(self, day: dt.date) -> bool:
-        return self.in_force_from <= day and (
-            self.in_force_until is None or day < self.in_force_until
-        )
+        return in_force(day, self.in_force_from, self.in_force_until)
 
 
 @attrs.frozen

@@ -22,7 +22,7 @@ from jsonschema.exceptions import best_match
 from ..codec import InvalidValue, parse_date
 from ..errors import RuleFileError, RuleSetError
 from ..loader import CASE_LAW_FILE, bundled_rules_dir
-from ..model import Citation
+from ..model import Citation, in_force
 from ..yaml_source import YamlDocument, read_yaml
 
 PROVISIONS = ("correction_order", "resumption", "daily_fine", "closure")
@@ -60,9 +60,7 @@ class ProvisionVersion:
     thresholds: tuple[Threshold, ...] = ()
 
     def in_force_on(self, day: dt.date) -> bool:
-        return self.in_force_from <= day and (
-            self.in_force_until is None or day < self.in_force_until
-        )
+        return in_force(day, self.in_force_from, self.in_force_until)
 
 
 @attrs.frozen
