@@ -57,7 +57,7 @@ def bundled_rules_dir() -> Path:
 
 
 @cache
-def _schema(name: str) -> dict[str, Any]:
+def packaged_schema(name: str) -> dict[str, Any]:
     text = (resources.files("enforcement_rules") / "schema" / name).read_text("utf-8")
     schema: dict[str, Any] = json.loads(text)
     return schema
@@ -65,10 +65,10 @@ def _schema(name: str) -> dict[str, Any]:
 
 def rule_file_schema() -> dict[str, Any]:
     """The JSON Schema of a provision rule file (also published for editors)."""
-    return _schema("rule-file.schema.json")
+    return packaged_schema("rule-file.schema.json")
 
 
-class _Collector:
+class ErrorCollector:
     """Gathers located errors; `attempt` runs one check and records its failure."""
 
     def __init__(self) -> None:
@@ -106,7 +106,7 @@ def _rule_id(doc: YamlDocument, path: DataPath) -> str | None:
     return None
 
 
-def _schema_errors(doc: YamlDocument, schema: dict[str, Any], out: _Collector) -> bool:
+def schema_errors(doc: YamlDocument, schema: dict[str, Any], out: ErrorCollector) -> bool:
     validator = jsonschema.Draft202012Validator(schema)
     found = False
     for error in sorted(validator.iter_errors(doc.data), key=lambda e: list(map(str, e.path))):
@@ -126,7 +126,7 @@ def load_rules(path: str | Path | None = None) -> RuleSet:
     root = Path(path) if path is not None else bundled_rules_dir()
     if not root.is_dir():
         raise RuleSetError([RuleFileError(str(root), None, None, "not a rules directory")])
-    out = _Collector()
+    out = ErrorCollector()
     docs: dict[str, YamlDocument] = {}
     for file in sorted(root.rglob("*.y*ml")):
         if file.relative_to(root).parts[0] == CASE_LAW_FILE.parts[0]:
@@ -143,7 +143,7 @@ def load_rules(path: str | Path | None = None) -> RuleSet:
     for relative, doc in sorted(docs.items()):
         if relative in CATALOGUES:
             continue
-        if _schema_errors(doc, rule_file_schema(), out) and catalogue is not None:
+        if schema_errors(doc, rule_file_schema(), out) and catalogue is not None:
             rules.extend(_build_rules(doc, catalogue, out))
     _check_unique_ids(rules, docs, out)
     if out.errors or catalogue is None:
@@ -176,9 +176,9 @@ Catalogue = tuple[Mapping[str, Law], Mapping[str, Kind], Routing, tuple[Procedur
 
 
 def _load_catalogues(
-    root: Path, docs: Mapping[str, YamlDocument], out: _Collector
+    root: Path, docs: Mapping[str, YamlDocument], out: ErrorCollector
 ) -> Catalogue | None:
-    schema = _schema("catalogue.schema.json")
+    schema = packaged_schema("catalogue.schema.json")
     valid: dict[str, YamlDocument] = {}
     for name in CATALOGUES:
         doc = docs.get(name)
@@ -186,7 +186,7 @@ def _load_catalogues(
             out.errors.append(RuleFileError(str(root / name), None, None, "catalogue file missing"))
             continue
         part = {"$ref": f"#/$defs/{name.removesuffix('.yaml')}", "$defs": schema["$defs"]}
-        if _schema_errors(doc, part, out):
+        if schema_errors(doc, part, out):
             valid[name] = doc
     if len(valid) != len(CATALOGUES):
         return None
@@ -203,7 +203,9 @@ def _load_catalogues(
     return laws, kinds, routing, procedure
 
 
-def _build_routing(doc: YamlDocument, kinds: Mapping[str, Kind], out: _Collector) -> Routing | None:
+def _build_routing(
+    doc: YamlDocument, kinds: Mapping[str, Kind], out: ErrorCollector
+) -> Routing | None:
     tables: dict[str, dict[str, Section]] = {"by_sector": {}, "by_kind": {}}
     allowed = {"by_sector": _sector_codes(), "by_kind": set(kinds)}
     ok = True
@@ -229,7 +231,7 @@ def _sector_codes() -> set[str]:
 
 
 def _build_procedure(
-    doc: YamlDocument, laws: Mapping[str, Law], out: _Collector
+    doc: YamlDocument, laws: Mapping[str, Law], out: ErrorCollector
 ) -> tuple[ProcedureVersion, ...] | None:
     versions: list[ProcedureVersion] = []
     for index, entry in enumerate(doc.data["versions"]):
@@ -310,7 +312,7 @@ def _code(enum_type: type[C], value: str, path: DataPath) -> C:
         ) from None
 
 
-def _build_rules(doc: YamlDocument, catalogue: Catalogue, out: _Collector) -> list[Rule]:
+def _build_rules(doc: YamlDocument, catalogue: Catalogue, out: ErrorCollector) -> list[Rule]:
     laws, kinds, _, _ = catalogue
     data = doc.data
 
@@ -501,7 +503,9 @@ def _check_expect(expect: Mapping[str, Any], path: DataPath) -> None:
         _code(FineTarget, fine["target"], (*path, "fines", index, "target"))
 
 
-def _check_unique_ids(rules: list[Rule], docs: Mapping[str, YamlDocument], out: _Collector) -> None:
+def _check_unique_ids(
+    rules: list[Rule], docs: Mapping[str, YamlDocument], out: ErrorCollector
+) -> None:
     first: dict[str, Rule] = {}
     for rule in rules:
         if rule.id in first:

@@ -18,7 +18,7 @@ from typing import Any
 import attrs
 
 from .errors import RuleFileError, RuleSetError
-from .loader import _Collector, _schema, _schema_errors
+from .loader import ErrorCollector, packaged_schema, schema_errors
 from .vocabulary import Sector
 from .yaml_source import Path as DataPath
 from .yaml_source import YamlDocument, read_yaml
@@ -39,7 +39,7 @@ def default_plan_path() -> Path:
 
 def plan_schema() -> dict[str, Any]:
     """The JSON Schema of a plan file (also usable by editors)."""
-    return _schema("plan.schema.json")
+    return packaged_schema("plan.schema.json")
 
 
 class PlanError(RuleSetError):
@@ -184,8 +184,8 @@ def load_plan(path: str | Path | None = None) -> Plan:
         doc = read_yaml(text, name)
     except RuleFileError as error:
         raise PlanError([error]) from None
-    out = _Collector()
-    if not _schema_errors(doc, plan_schema(), out):
+    out = ErrorCollector()
+    if not schema_errors(doc, plan_schema(), out):
         raise PlanError(out.errors)
     plan = _build(doc, out.errors)
     if out.errors or plan is None:
