@@ -138,6 +138,40 @@ class _Host(durable_engine.Host):  # type: ignore[misc]
 _host_names = itertools.count()
 
 
+def _run_session(
+    host: _Host, ruleset: str, sid: str, messages: Sequence[Mapping[str, Any]]
+) -> list[str]:
+    """Assert `messages` in session `sid`, then delete the session whatever happened.
+
+    Returns the failures durable_rules swallowed into the session state; raises `EngineError`
+    for its own errors (the first error wins over a failed clean-up of a session never made).
+    """
+    failures: list[str] = []
+    failed = True
+    try:
+        if len(messages) == 1:
+            host.assert_fact(ruleset, messages[0])
+        else:
+            host.assert_facts(ruleset, list(messages))
+        swallowed = host.get_state(ruleset, sid).get("exception")
+        if swallowed:
+            failures.append(f"durable_rules caught: {swallowed}")
+        failed = False
+    except durable_engine.MessageNotHandledException as error:
+        raise EngineError(f"durable_rules did not handle a fact: {error}") from error
+    except durable_engine.MessageObservedException as error:
+        raise EngineError(f"durable_rules saw a fact twice: {error}") from error
+    except Exception as error:
+        raise EngineError(f"durable_rules failed: {error}") from error
+    finally:
+        try:
+            host.delete_state(ruleset, sid)
+        except Exception as error:
+            if not failed:
+                raise EngineError(f"could not delete session {sid}: {error}") from error
+    return failures
+
+
 class Engine:
     """One compiled rule set on its own durable_rules host. Thread-safe; reusable."""
 
@@ -168,15 +202,6 @@ class Engine:
         except Exception as error:  # durable_rules would swallow it
             self._failures.append(f"{action_name}: {error!r}")
 
-    def _delete(self, sid: str, *, quiet: bool) -> None:
-        """Delete a session; after a failed assert it may not exist, and the first error wins."""
-        try:
-            self._host.delete_state(self._name, sid)
-        except Exception as error:
-            if not quiet:
-                raise EngineError(f"could not delete session {sid}: {error}") from error
-        self.live_sessions -= 1
-
     def evaluate(self, facts: Sequence[Mapping[str, Any]]) -> list[tuple[str, ...]]:
         """Assert normalised facts in one fresh session; per fact, the ids of the rules fired.
 
@@ -191,24 +216,10 @@ class Engine:
             self._failures = []
             messages = [{**fact, "sid": sid, "ix": index} for index, fact in enumerate(facts)]
             self.live_sessions += 1
-            failed = True
             try:
-                if len(messages) == 1:
-                    self._host.assert_fact(self._name, messages[0])
-                else:
-                    self._host.assert_facts(self._name, messages)
-                swallowed = self._host.get_state(self._name, sid).get("exception")
-                if swallowed:
-                    self._failures.append(f"durable_rules caught: {swallowed}")
-                failed = False
-            except durable_engine.MessageNotHandledException as error:
-                raise EngineError(f"durable_rules did not handle a fact: {error}") from error
-            except durable_engine.MessageObservedException as error:
-                raise EngineError(f"durable_rules saw a fact twice: {error}") from error
-            except Exception as error:
-                raise EngineError(f"durable_rules failed: {error}") from error
+                self._failures += _run_session(self._host, self._name, sid, messages)
             finally:
-                self._delete(sid, quiet=failed)
+                self.live_sessions -= 1
             if self._failures:
                 raise EngineError("a rule action failed: " + "; ".join(self._failures))
             if not all(self._seen):
@@ -344,17 +355,10 @@ class CaseEngine:
             messages = [{**fact, "sid": sid} for fact in facts]
             self.live_sessions += 1
             try:
-                self._host.assert_facts(self._name, messages)
-                swallowed = self._host.get_state(self._name, sid).get("exception")
-                if swallowed:
-                    self._failures.append(f"durable_rules caught: {swallowed}")
-            except Exception as error:
-                raise EngineError(f"durable_rules failed on {session}: {error}") from error
+                self._failures += _run_session(self._host, self._name, sid, messages)
+            except EngineError as error:
+                raise EngineError(f"{error} (case session {session})") from error.__cause__
             finally:
-                try:
-                    self._host.delete_state(self._name, sid)
-                except Exception as error:
-                    self._failures.append(f"could not delete session {sid}: {error}")
                 self.live_sessions -= 1
             if self._failures:
                 raise EngineError("a case rule action failed: " + "; ".join(self._failures))
