@@ -6,7 +6,10 @@ Measures are compared as sets: a more serious fact must keep every measure and m
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from .decision import Decision
+from .model import FineRange
 from .vocabulary import Hazard, Penalty
 
 #: Fact fields whose later values describe a more serious situation, mildest value first.
@@ -20,12 +23,18 @@ MORE_SERIOUS: dict[str, tuple[object, ...]] = {
 }
 
 
-def penalty_weight(decision: Decision) -> tuple[int, float, float]:
-    """Comparable weight of a decision's penalty: (heaviest category, top ceiling, top floor)."""
-    category = max((Penalty.rank(penalty) + 1 for penalty in decision.penalties), default=0)
-    ceiling = max((fine.max_yuan for fine in decision.fines), default=0.0)
-    floor = max((fine.min_yuan for fine in decision.fines), default=0.0)
+def weight(penalties: Iterable[Penalty], fines: Iterable[FineRange]) -> tuple[int, float, float]:
+    """Comparable weight of a penalty: (heaviest category, top fine ceiling, top fine floor)."""
+    ranges = list(fines)
+    category = max((Penalty.rank(penalty) + 1 for penalty in penalties), default=0)
+    ceiling = max((fine.max_yuan for fine in ranges), default=0.0)
+    floor = max((fine.min_yuan for fine in ranges), default=0.0)
     return category, ceiling, floor
+
+
+def penalty_weight(decision: Decision) -> tuple[int, float, float]:
+    """The weight of a decision's penalty (see `weight`)."""
+    return weight(decision.penalties, decision.fines)
 
 
 def is_lighter(candidate: Decision, than: Decision) -> bool:

@@ -38,8 +38,8 @@ from .normalise import WINDOW_FIELD, anniversary, normalise
 from .partition import Partition, rule_tests
 from .reference import fired_ids
 from .rule_examples import run_examples
-from .severity import MORE_SERIOUS
-from .vocabulary import Circumstance, Penalty
+from .severity import MORE_SERIOUS, weight
+from .vocabulary import Circumstance
 
 FAILING = (
     "gap",
@@ -397,14 +397,9 @@ def _outcome_signature(rule: Rule) -> tuple[Any, ...]:
 
 
 def _weight(rule: Rule, message: Mapping[str, Any]) -> tuple[int, float, float]:
+    """The rule's penalty weight for this fact (fines by income in yuan), as `severity` defines."""
     income = message.get("illegal_income_fen", 0) / 100
-    fines = [fine.for_income(income) for fine in rule.then.fines]
-    category = max((Penalty.rank(p) + 1 for p in rule.then.penalties or ()), default=0)
-    return (
-        category,
-        max((f.max_yuan for f in fines), default=0.0),
-        max((f.min_yuan for f in fines), default=0.0),
-    )
+    return weight(rule.then.penalties or (), (f.for_income(income) for f in rule.then.fines))
 
 
 def _monotonicity_findings(
