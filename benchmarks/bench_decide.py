@@ -24,8 +24,8 @@ from typing import Any
 from durable import engine as durable_engine
 
 import enforcement_rules as er
-from enforcement_rules.normalise import normalise
-from enforcement_rules.partition import Partition
+from enforcement_rules.deciding.normalise import normalise
+from enforcement_rules.deciding.partition import Partition
 
 D = dt.date.toordinal
 V2002, V2014, V2021 = D(dt.date(2002, 11, 1)), D(dt.date(2014, 12, 1)), D(dt.date(2021, 9, 1))

@@ -15,7 +15,7 @@ import json
 from pathlib import Path
 
 import enforcement_rules as er
-from enforcement_rules.explain import explain
+from enforcement_rules.review.explain import explain
 
 rules = er.load_rules()
 source = Path(__file__).with_name("awkward_cases.jsonl")

@@ -6,7 +6,7 @@ python examples/single_decision.py
 from __future__ import annotations
 
 import enforcement_rules as er
-from enforcement_rules.explain import explain
+from enforcement_rules.review.explain import explain
 
 rules = er.load_rules()  # the bundled rules/; er.load_rules("path/to/rules") for your own
 facts = {

@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import enforcement_rules as er
-from enforcement_rules.loader import rule_file_schema
-from enforcement_rules.render import render
+from enforcement_rules.review.render import render
+from enforcement_rules.rulebook.loader import rule_file_schema
 
 
 def on_pre_build(config: Any) -> None:

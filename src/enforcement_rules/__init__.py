@@ -6,9 +6,9 @@ decision = er.decide({"kind": "blocked_exits", "occurred_on": "2025-09-09"}, rul
 decision.measures, decision.penalties, decision.fines, decision.to_dict()
 """
 
-from .api import Decider, decide, decide_many, default_rules
-from .decision import Decision, FiredRule
-from .errors import (
+from .contract.citation import Citation
+from .contract.decision import Decision, FiredRule
+from .contract.errors import (
     EnforcementRulesError,
     EngineError,
     FactError,
@@ -19,10 +19,9 @@ from .errors import (
     RuleSetError,
     UncoveredKindError,
 )
-from .facts import Violation
-from .loader import bundled_rules_dir, load_rules
-from .model import Citation, FineRange, Rule, RuleSet
-from .vocabulary import (
+from .contract.facts import Violation
+from .contract.fines import FineRange
+from .contract.vocabulary import (
     Circumstance,
     FineTarget,
     Hazard,
@@ -34,6 +33,9 @@ from .vocabulary import (
     Section,
     Sector,
 )
+from .deciding.decider import Decider, decide, decide_many, default_rules
+from .rulebook.loader import bundled_rules_dir, load_rules
+from .rulebook.model import Rule, RuleSet
 
 __version__ = "0.1.0"
 

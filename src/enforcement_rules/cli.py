@@ -18,15 +18,15 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from . import cases
-from .api import Decider
-from .codec import InvalidValue, parse_date
-from .diff import diff_rules, resolve_rules_arg
-from .errors import EnforcementRulesError, FactError, FactErrors, RuleSetError
-from .explain import explain
-from .loader import CASE_LAW_FILE, load_rules, rule_file_schema
-from .plan import plan_report
-from .render import render
-from .verify import verify
+from .contract.codec import InvalidValue, parse_date
+from .contract.errors import EnforcementRulesError, FactError, FactErrors, RuleSetError
+from .deciding.decider import Decider
+from .plan.report import plan_report
+from .proving.verify import verify
+from .review.diff import diff_rules, resolve_rules_arg
+from .review.explain import explain
+from .review.render import render
+from .rulebook.loader import CASE_LAW_FILE, load_rules, rule_file_schema
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_BAD_RULES = 0, 1, 2
 

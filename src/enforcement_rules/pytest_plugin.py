@@ -19,11 +19,11 @@ from typing import Any
 
 import pytest
 
-from .api import Decider
-from .explain import explain
-from .loader import CATALOGUES, load_rules
-from .model import Example, Rule
-from .rule_examples import ExampleResult, run_example
+from .deciding.decider import Decider
+from .proving.examples import ExampleResult, run_example
+from .review.explain import explain
+from .rulebook.loader import CATALOGUES, load_rules
+from .rulebook.model import Example, Rule
 
 _DECIDERS = pytest.StashKey[dict[Path, Decider]]()
 

@@ -1,6 +1,7 @@
-"""Stateful enforcement cases: dated events in a durable log, and the decisions they derive.
+"""Stage 6, enforcement cases: dated events in a durable log, and the decisions they derive.
 
-`record`, `show`, `show_json` and `due` back the `enforcement-rules case` commands.
+`record`, `show`, `show_json` and `due` back the `enforcement-rules case` commands. It may import
+the lower stages (contract to review), not its sibling `plan`.
 """
 
 from __future__ import annotations

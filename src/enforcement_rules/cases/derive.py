@@ -15,11 +15,11 @@ from typing import Any
 
 import attrs
 
-from ..api import Decider
-from ..decision import Decision
-from ..engine import CaseEngine, ClosureSpec, Firing, case_ruleset
-from ..model import Citation
-from ..vocabulary import FineTarget, Hazard, Measure, Penalty
+from ..contract.citation import Citation
+from ..contract.decision import Decision
+from ..contract.vocabulary import FineTarget, Hazard, Measure, Penalty
+from ..deciding.decider import Decider
+from ..deciding.engine import CaseEngine, ClosureSpec, Firing, case_ruleset
 from .events import AppealOutcome, Event, EventError, EventType
 from .law import CaseLaw, CaseProvision, Threshold
 from .store import StoredEvent

@@ -18,9 +18,9 @@ from typing import Any
 
 import attrs
 
-from ..codec import InvalidValue, parse_date
-from ..errors import FactError, FactErrors
-from ..facts import MAX_AMOUNT_YUAN, Violation
+from ..contract.codec import InvalidValue, parse_date
+from ..contract.errors import FactError, FactErrors
+from ..contract.facts import MAX_AMOUNT_YUAN, Violation
 
 
 class EventType(StrEnum):

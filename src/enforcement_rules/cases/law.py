@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import json
 from collections.abc import Mapping
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -19,11 +17,12 @@ import attrs
 import jsonschema
 from jsonschema.exceptions import best_match
 
-from ..codec import InvalidValue, parse_date
-from ..errors import RuleFileError, RuleSetError
-from ..loader import CASE_LAW_FILE, bundled_rules_dir
-from ..model import Citation, in_force
-from ..yaml_source import YamlDocument, read_yaml
+from ..contract.citation import Citation
+from ..contract.codec import InvalidValue, parse_date
+from ..contract.errors import RuleFileError, RuleSetError
+from ..rulebook.loader import CASE_LAW_FILE, bundled_rules_dir, packaged_schema
+from ..rulebook.model import in_force
+from ..rulebook.safe_yaml import YamlDocument, read_yaml
 
 PROVISIONS = ("correction_order", "resumption", "daily_fine", "closure")
 KNOWN_LAWS = ("work_safety_law", "penalty_measures", "administrative_penalty_law")
@@ -89,13 +88,8 @@ def _default_path() -> Path:
     return bundled_rules_dir() / CASE_LAW_FILE
 
 
-@cache
 def _schema() -> dict[str, Any]:
-    text = (resources.files("enforcement_rules") / "cases" / "case_law.schema.json").read_text(
-        "utf-8"
-    )
-    schema: dict[str, Any] = json.loads(text)
-    return schema
+    return packaged_schema("case_law.schema.json", __package__)
 
 
 def load_case_law(path: str | Path | None = None) -> CaseLaw:

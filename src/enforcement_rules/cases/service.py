@@ -14,9 +14,9 @@ from typing import Any
 
 import attrs
 
-from ..api import decider_for
-from ..errors import EnforcementRulesError
-from ..model import RuleSet
+from ..contract.errors import EnforcementRulesError
+from ..deciding.decider import decider_for
+from ..rulebook.model import RuleSet
 from .derive import CaseDeriver
 from .events import Event, EventError, EventType, check_sequence
 from .law import CaseLaw, default_case_law

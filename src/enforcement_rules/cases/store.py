@@ -16,7 +16,7 @@ from typing import Protocol
 
 import attrs
 
-from ..errors import EnforcementRulesError
+from ..contract.errors import EnforcementRulesError
 from .events import Event
 
 

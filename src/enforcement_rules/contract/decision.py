@@ -1,0 +1,122 @@
+"""`Decision`: the library's output, mirroring the JSON form of VOCABULARY.md."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+from cattrs.errors import BaseValidationError
+
+from .citation import Citation
+from .codec import CONVERTER, field_errors
+from .errors import FactErrors
+from .fines import FineRange
+from .vocabulary import Hearing, Measure, Penalty, PenaltyAdjustment, Procedure, Section
+
+
+@attrs.frozen
+class FiredRule:
+    """One step of the trace: a rule that fired, where it is written and what it cites."""
+
+    rule_id: str
+    title: str
+    decides: str  # "measures" or "penalty"
+    law_version: str
+    file: str
+    line: int
+    citations: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return attrs.asdict(self, recurse=False) | {"citations": list(self.citations)}
+
+
+@attrs.frozen
+class Candidate:
+    """A law version considered for the penalty (从旧兼从轻): its decision, whether it applied."""
+
+    decision: Decision
+    applied: bool
+    reason: str
+
+    @property
+    def law_version(self) -> str:
+        return self.decision.law_version
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "law_version": self.law_version,
+            "penalties": [penalty.value for penalty in self.decision.penalties],
+            "fines": [fine.to_dict() for fine in self.decision.fines],
+            "rules_fired": list(self.decision.rules_fired),
+            "applied": self.applied,
+            "reason": self.reason,
+        }
+
+
+@attrs.frozen(kw_only=True)
+class Decision:
+    """What the law allows for one violation: measures, penalty, procedure and their basis.
+
+    `trace` explains every fired rule and `candidates` the law versions considered; neither is
+    part of the JSON contract (`to_dict(trace=True)` adds both).
+    """
+
+    measures: tuple[Measure, ...]
+    penalties: tuple[Penalty, ...]
+    fines: tuple[FineRange, ...]
+    penalty_adjustment: PenaltyAdjustment = PenaltyAdjustment.NONE
+    procedure: Procedure | None
+    hearing: Hearing
+    hearing_thresholds_yuan: Mapping[str, float] | None = None
+    daily_fine: bool = False
+    section: Section
+    law_version: str
+    legal_basis: tuple[Citation, ...]
+    rules_fired: tuple[str, ...]
+    notes: tuple[str, ...] = ()
+    trace: tuple[FiredRule, ...] = attrs.field(default=(), eq=False, repr=False)
+    candidates: tuple[Candidate, ...] = attrs.field(default=(), eq=False, repr=False)
+
+    def to_dict(self, *, trace: bool = False) -> dict[str, Any]:
+        """The JSON form (VOCABULARY.md), keys in the documented order."""
+        data: dict[str, Any] = {
+            "measures": [measure.value for measure in self.measures],
+            "penalties": [penalty.value for penalty in self.penalties],
+            "fines": [fine.to_dict() for fine in self.fines],
+            "penalty_adjustment": self.penalty_adjustment.value,
+            "procedure": None if self.procedure is None else self.procedure.value,
+            "hearing": self.hearing.value,
+            "hearing_thresholds_yuan": _amounts(self.hearing_thresholds_yuan),
+            "daily_fine": self.daily_fine,
+            "section": self.section.value,
+            "law_version": self.law_version,
+            "legal_basis": [citation.to_dict() for citation in self.legal_basis],
+            "rules_fired": list(self.rules_fired),
+            "notes": list(self.notes),
+        }
+        if trace:
+            data["trace"] = [step.to_dict() for step in self.trace]
+            data["candidates"] = [candidate.to_dict() for candidate in self.candidates]
+        return data
+
+    def to_json(self, *, trace: bool = False, indent: int | None = None) -> str:
+        return json.dumps(self.to_dict(trace=trace), ensure_ascii=False, indent=indent)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Decision:
+        """Read a decision's JSON form (as other bureau software stores it)."""
+        raw = {key: value for key, value in data.items() if key not in ("trace", "candidates")}
+        try:
+            return CONVERTER.structure(raw, cls)
+        except BaseValidationError as error:
+            raise FactErrors(field_errors(error)) from None
+
+
+def _amounts(amounts: Mapping[str, float] | None) -> dict[str, int | float] | None:
+    if amounts is None:
+        return None
+    return {
+        key: int(value) if float(value).is_integer() else value for key, value in amounts.items()
+    }

@@ -1,0 +1,40 @@
+"""`FineRange`: a fine range for one target, the unit of `fines` in rules and decisions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+
+from .vocabulary import FineTarget
+
+
+@attrs.frozen
+class FineRange:
+    """A fine range for one target; `mandatory` is false for 可以处 (the bureau may fine)."""
+
+    target: FineTarget
+    min_yuan: float
+    max_yuan: float
+    mandatory: bool = True
+    #: (min, max) multiples of the illegal income; the yuan bounds are computed per fact.
+    income_multiple: tuple[float, float] | None = None
+
+    def for_income(self, income_yuan: float) -> FineRange:
+        """The range in yuan for a fact's illegal income (unchanged for fixed ranges)."""
+        if self.income_multiple is None:
+            return self
+        low, high = self.income_multiple
+        return attrs.evolve(self, min_yuan=low * income_yuan, max_yuan=high * income_yuan)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "target": self.target.value,
+            "min_yuan": _number(self.min_yuan),
+            "max_yuan": _number(self.max_yuan),
+            "mandatory": self.mandatory,
+        }
+
+
+def _number(value: float) -> int | float:
+    return int(value) if float(value).is_integer() else value

@@ -1,0 +1,234 @@
+"""The public entry points: `decide`, `decide_many` and the reusable `Decider`.
+
+Deciding is a hot path: no file I/O, parsing or schema work happens here. Facts that fall in the
+same equivalence class (see `partition`) get the same decision, so each class is resolved once
+and its immutable `Decision` reused; and what each independent rule group fires is cached by the
+group's own (much smaller) class, so the engine sees a fact only when some group meets a new
+class. Caches are bounded (least recently stored out first).
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable, Iterable, Iterator, Mapping
+from functools import cache
+from typing import Any, TypeVar
+
+from ..contract.decision import Decision
+from ..contract.errors import EnforcementRulesError, NoApplicableLawError, UncoveredKindError
+from ..contract.facts import Violation
+from ..rulebook.loader import load_rules
+from ..rulebook.model import RuleSet, in_force
+from .engine import Engine
+from .normalise import normalise
+from .partition import Partition
+from .resolve import Resolver, procedure_version
+from .temporal import choose
+
+Facts = Violation | Mapping[str, Any]
+T = TypeVar("T")
+
+
+class Decider:
+    """Decides facts under one rule set. Thread-safe; create once, use for every decision."""
+
+    def __init__(self, rules: RuleSet, *, cache_size: int = 100_000, batch_size: int = 512):
+        self.rules = rules
+        self._engine = Engine(rules)
+        self._partition = Partition(rules)
+        self._resolve = Resolver(rules)
+        self._decisions: OrderedDict[Hashable, Decision] = OrderedDict()
+        self._chosen: OrderedDict[Hashable, Decision] = OrderedDict()  # after 从旧兼从轻
+        self._fired: list[OrderedDict[Hashable, tuple[str, ...]]] = [
+            OrderedDict() for _ in self._partition.groups
+        ]
+        self._cache_size = cache_size
+        self._batch_size = batch_size
+        self._cache_lock = threading.Lock()
+        self._kinds = frozenset(rules.kinds)
+        by_occurrence = [p for p in rules.provisions if p.applies_by == "occurred_on"]
+        self._version_bounds = sorted(
+            {p.in_force_from for p in by_occurrence}
+            | {p.in_force_until for p in by_occurrence if p.in_force_until is not None}
+        )
+
+    @property
+    def engine(self) -> Engine:
+        return self._engine
+
+    def violation(self, facts: Facts) -> Violation:
+        """Validate facts (a dict or a `Violation`) against this rule set's kinds."""
+        if isinstance(facts, Violation):
+            if facts.kind not in self._kinds:
+                return Violation.from_dict(facts.to_dict(), kinds=self._kinds)
+            return facts
+        return Violation.from_dict(facts, kinds=self._kinds)
+
+    def decide(self, facts: Facts) -> Decision:
+        return self.decide_many([facts])[0]
+
+    def decide_many(self, many: Iterable[Facts]) -> list[Decision]:
+        """Decide a batch; the same decisions as `decide` one by one, in input order.
+
+        An invalid fact raises its error (noting its position) before anything is decided.
+        """
+        violations: list[Violation] = []
+        for position, facts in enumerate(many):
+            try:
+                violations.append(self.violation(facts))
+            except EnforcementRulesError as error:
+                error.add_note(f"in fact #{position}")
+                raise
+        # Each fact is judged under the law in force when it occurred and, where another version
+        # was in force on the decision date, under that one too (从旧兼从轻, see `temporal`).
+        evaluations: list[tuple[int, dt.date]] = []
+        for index, violation in enumerate(violations):
+            evaluations.append((index, violation.occurred_on))
+            if self._version_changed(violation.occurred_on, violation.decided_on):
+                evaluations.append((index, violation.decided_on))
+        messages = [normalise(violations[index], day) for index, day in evaluations]
+        keys = [self._partition.key(message) for message in messages]
+        with self._cache_lock:
+            known = {key: self._decisions[key] for key in keys if key in self._decisions}
+        todo: dict[Hashable, tuple[Violation, dict[str, Any]]] = {}
+        unavailable: set[Hashable] = set()
+        for key, (index, day), message in zip(keys, evaluations, messages, strict=True):
+            if key in known or key in todo or key in unavailable:
+                continue
+            try:
+                self._check_covered(violations[index], day)
+            except NoApplicableLawError:
+                if day == violations[index].occurred_on:
+                    raise
+                unavailable.add(key)  # no later version to compare with
+                continue
+            todo[key] = (violations[index], message)
+        for key, ids in self._fire([message for _, message in todo.values()], list(todo)):
+            known[key] = self._resolve(todo[key][0], ids)
+        with self._cache_lock:
+            for key in todo:
+                self._remember(self._decisions, key, known[key])
+        per_fact: list[list[Hashable]] = [[] for _ in violations]
+        for key, (index, _) in zip(keys, evaluations, strict=True):
+            if key in known:
+                per_fact[index].append(key)
+        return [
+            self._choose(violation, fact_keys, known)
+            for violation, fact_keys in zip(violations, per_fact, strict=True)
+        ]
+
+    def _choose(
+        self, violation: Violation, keys: list[Hashable], known: Mapping[Hashable, Decision]
+    ) -> Decision:
+        """The applicable decision of the fact's candidates; cached unless fines follow income."""
+        chosen_key = tuple(keys)
+        with self._cache_lock:
+            chosen = self._chosen.get(chosen_key)
+        if chosen is not None:
+            return chosen
+        found = [self._resolve.finish(known[key], violation) for key in keys]
+        chosen = choose(
+            found[0],
+            found[1] if len(found) > 1 else None,
+            procedure_version(self.rules, violation.kind, violation.decided_on),
+        )
+        if not any(fine.income_multiple for key in keys for fine in known[key].fines):
+            with self._cache_lock:
+                self._remember(self._chosen, chosen_key, chosen)
+        return chosen
+
+    def _version_changed(self, occurred_on: dt.date, decided_on: dt.date) -> bool:
+        """Whether a version boundary of some encoded law lies between the two dates."""
+        bounds = self._version_bounds
+        return bisect.bisect_right(bounds, occurred_on) != bisect.bisect_right(bounds, decided_on)
+
+    def _fire(
+        self, messages: list[dict[str, Any]], keys: list[Hashable]
+    ) -> Iterator[tuple[Hashable, tuple[str, ...]]]:
+        """The rules each message fires: from the per-group cache, else from the engine."""
+        group_keys = [self._partition.group_keys(message) for message in messages]
+        with self._cache_lock:
+            cached = [
+                [self._fired[g].get(k) for g, k in enumerate(keys_of)] for keys_of in group_keys
+            ]
+        # Evaluate only messages that bring a group class no earlier message brings.
+        providers: list[dict[Hashable, int]] = [{} for _ in self._partition.groups]
+        to_evaluate = []
+        for i, parts in enumerate(cached):
+            brings_new = False
+            for g, part in enumerate(parts):
+                if part is None and group_keys[i][g] not in providers[g]:
+                    providers[g][group_keys[i][g]] = i
+                    brings_new = True
+            if brings_new:
+                to_evaluate.append(i)
+        fresh: list[dict[Hashable, tuple[str, ...]]] = [{} for _ in self._partition.groups]
+        for start in range(0, len(to_evaluate), self._batch_size):
+            chunk = to_evaluate[start : start + self._batch_size]
+            fired = self._engine.evaluate([messages[i] for i in chunk])
+            with self._cache_lock:
+                for i, ids in zip(chunk, fired, strict=True):
+                    for g, group in enumerate(self._partition.groups):
+                        part = tuple(rule_id for rule_id in ids if rule_id in group.rule_ids)
+                        fresh[g][group_keys[i][g]] = part
+                        self._remember(self._fired[g], group_keys[i][g], part)
+        for i, parts in enumerate(cached):
+            for g, part in enumerate(parts):
+                if part is None:
+                    parts[g] = fresh[g][group_keys[i][g]]
+        for key, parts in zip(keys, cached, strict=True):
+            fired_ids = [rule_id for part in parts for rule_id in part or ()]
+            yield key, tuple(sorted(fired_ids, key=self._engine.rank))
+
+    def _remember(self, cache: OrderedDict[Hashable, T], key: Hashable, value: T) -> None:
+        cache[key] = value
+        while len(cache) > self._cache_size:
+            cache.popitem(last=False)
+
+    def clear_cache(self) -> None:
+        with self._cache_lock:
+            self._decisions.clear()
+            self._chosen.clear()
+            for cache in self._fired:
+                cache.clear()
+
+    def _check_covered(self, violation: Violation, day: dt.date) -> None:
+        windows = self.rules.penalty_windows(violation.kind)
+        if not windows:
+            raise UncoveredKindError(violation.kind, self.rules.covered_kinds)
+        if not any(in_force(day, start, until) for start, until in windows):
+            raise NoApplicableLawError(violation.kind, day.isoformat())
+
+
+_deciders: dict[int, tuple[RuleSet, Decider]] = {}
+_deciders_lock = threading.Lock()
+
+
+@cache
+def default_rules() -> RuleSet:
+    """The bundled rule set, loaded once per process."""
+    return load_rules()
+
+
+def decider_for(rules: RuleSet | None = None) -> Decider:
+    """The shared `Decider` of a rule set (one engine host per rule set and process)."""
+    chosen = rules if rules is not None else default_rules()
+    with _deciders_lock:
+        entry = _deciders.get(id(chosen))
+        if entry is None or entry[0] is not chosen:
+            entry = (chosen, Decider(chosen))
+            _deciders[id(chosen)] = entry
+        return entry[1]
+
+
+def decide(facts: Facts, *, rules: RuleSet | None = None) -> Decision:
+    """Decide one violation (a dict in the JSON form of VOCABULARY.md, or a `Violation`)."""
+    return decider_for(rules).decide(facts)
+
+
+def decide_many(many: Iterable[Facts], *, rules: RuleSet | None = None) -> list[Decision]:
+    """Decide many violations at once: the same results as `decide`, faster."""
+    return decider_for(rules).decide_many(many)

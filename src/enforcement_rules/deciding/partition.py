@@ -1,0 +1,154 @@
+"""The fact space cut into equivalence classes: facts in one class get one decision.
+
+A class key is read off the normalised fact (the message the engine sees). Every field is reduced
+to what some condition, routing entry or procedure version can tell apart: codes and booleans
+that a condition tests keep their value, untested fields drop out, and ordered values (dates as
+ordinals, amounts in fen) become their position among the thresholds the rule set mentions.
+
+Rules that read disjoint fields (apart from `as_of`, the law-version date most rules read) form
+independent groups: whether a rule fires depends only on its group's fields, so the rules fired
+by a fact are the union of what each group fires, and each group has a far smaller key space
+than the whole fact. Deciding caches per group and per whole class; the verifier walks classes.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from typing import Any
+
+import attrs
+
+from ..rulebook.conditions import Test, atoms, circumstance_field
+from ..rulebook.model import Rule, RuleSet
+from .normalise import WINDOW_FIELD, window_field
+
+_ORDERED_OPS = ("gt", "gte", "lt", "lte")
+
+
+def _position(value: float, thresholds: tuple[float, ...]) -> tuple[int, bool]:
+    """Where `value` lies among sorted thresholds: exact for <, <=, >, >= and ==."""
+    index = bisect.bisect_left(thresholds, value)
+    return index, index < len(thresholds) and thresholds[index] == value
+
+
+class _Fields:
+    """The fields some tests read, and the thresholds of the ordered ones."""
+
+    def __init__(self) -> None:
+        self.exact: set[str] = set()
+        self.ordered: dict[str, set[float]] = {}
+
+    def add(self, test: Test) -> None:
+        if test.op in _ORDERED_OPS:
+            assert isinstance(test.value, int | float)
+            self.ordered.setdefault(test.field, set()).add(float(test.value))
+        elif test.op == "includes":
+            assert isinstance(test.value, tuple)
+            self.exact.update(circumstance_field(code) for code in test.value)
+        elif test.op == "exists":
+            self.ordered.setdefault(test.field, set())
+        else:
+            self.exact.add(test.field)
+
+    def names(self) -> set[str]:
+        return self.exact | set(self.ordered)
+
+
+class KeyFunction:
+    """The class key over a fixed set of fields."""
+
+    def __init__(self, fields: _Fields):
+        self._exact = tuple(sorted(fields.exact))
+        self._ordered = tuple(
+            (field, tuple(sorted(values))) for field, values in sorted(fields.ordered.items())
+        )
+
+    def __call__(self, message: Mapping[str, Any]) -> Hashable:
+        parts: list[Hashable] = [message.get(field) for field in self._exact]
+        for field, thresholds in self._ordered:
+            value = message.get(field)
+            parts.append(None if value is None else _position(float(value), thresholds))
+        return tuple(parts)
+
+
+@attrs.frozen
+class RuleGroup:
+    """Rules that share fields; `key` tells apart exactly what they can tell apart."""
+
+    rule_ids: frozenset[str]
+    key: KeyFunction = attrs.field(eq=False)
+
+
+class Partition:
+    """Class keys of normalised facts under one rule set: per rule group and for the whole."""
+
+    def __init__(self, rules: RuleSet):
+        window = _Fields()
+        window.ordered[WINDOW_FIELD] = _bounds(
+            (p.in_force_from, p.in_force_until)
+            for p in rules.provisions
+            if window_field(p.applies_by) == WINDOW_FIELD
+        )
+        whole = _Fields()
+        whole.exact.update({"kind", "sector"})  # routing reads both
+        whole.ordered["decided_on"] = _bounds(
+            (v.in_force_from, v.in_force_until) for v in rules.procedure
+        )
+        for rule in rules.rules:
+            for test in rule_tests(rule):
+                whole.add(test)
+        self.key = KeyFunction(whole)
+        self.groups = tuple(_groups(rules.rules, window))
+
+    def group_keys(self, message: Mapping[str, Any]) -> tuple[Hashable, ...]:
+        return tuple(group.key(message) for group in self.groups)
+
+
+def _groups(rules: Sequence[Rule], window: _Fields) -> Iterable[RuleGroup]:
+    """Connected components of rules linked by a shared field (the window aside)."""
+    reads = {rule.id: {test.field for test in rule_tests(rule)} - {WINDOW_FIELD} for rule in rules}
+    parent = {rule.id: rule.id for rule in rules}
+
+    def root(rule_id: str) -> str:
+        while parent[rule_id] != rule_id:
+            parent[rule_id] = parent[parent[rule_id]]
+            rule_id = parent[rule_id]
+        return rule_id
+
+    owner: dict[str, str] = {}
+    for rule in rules:
+        for field in reads[rule.id]:
+            if field in owner:
+                parent[root(rule.id)] = root(owner[field])
+            else:
+                owner[field] = rule.id
+    members: dict[str, list[Rule]] = {}
+    for rule in rules:
+        members.setdefault(root(rule.id), []).append(rule)
+    for group in sorted(members.values(), key=lambda g: min(rule.id for rule in g)):
+        fields = _Fields()
+        fields.ordered.update({k: set(v) for k, v in window.ordered.items()})
+        for rule in group:
+            for test in rule_tests(rule):
+                fields.add(test)
+        yield RuleGroup(frozenset(rule.id for rule in group), KeyFunction(fields))
+
+
+def rule_tests(rule: Rule) -> list[Test]:
+    """The tests a rule makes: its `when`, and its window as two comparisons."""
+    provision = rule.provision
+    field = window_field(provision.applies_by)
+    tests = [Test(field, "gte", provision.in_force_from.toordinal())]
+    if provision.in_force_until is not None:
+        tests.append(Test(field, "lt", provision.in_force_until.toordinal()))
+    return [*tests, *atoms(rule.when)]
+
+
+def _bounds(windows: Iterable[tuple[Any, Any]]) -> set[float]:
+    found: set[float] = set()
+    for start, until in windows:
+        found.add(float(start.toordinal()))
+        if until is not None:
+            found.add(float(until.toordinal()))
+    return found

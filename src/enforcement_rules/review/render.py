@@ -1,0 +1,402 @@
+"""The rule set as a catalogue for legal staff: Markdown files or a static HTML site.
+
+Legal staff review the law as encoded without reading YAML: per law version, per article (with
+its review status, pending files made conspicuous), per rule (its condition in words, its
+outcome, its examples), and an index whose kind × version matrix links every cell to the rules
+deciding it. Everything shown is prepared here once, as plain strings in small view classes, so
+the Markdown and HTML templates (`templates/`) only lay it out and cannot disagree. Output is
+deterministic (no timestamps, stable order) so a catalogue can be diffed and committed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+import attrs
+import jinja2
+
+from ..contract.vocabulary import FineTarget, PenaltyAdjustment
+from ..rulebook.model import Provision, Rule, RuleSet
+from .coverage import deciding_rules
+from .explain import describe, describe_fine, yuan
+
+#: The law whose versions are the columns of the index matrix (the violation kinds are its).
+MATRIX_LAW = "work_safety_law"
+
+Format = Literal["md", "html"]
+
+
+@attrs.frozen
+class Field:
+    """One labelled line of a rule's outcome, e.g. `罚款 (fine) — the unit: 0–100,000 元`."""
+
+    label: str
+    value: str
+
+
+@attrs.frozen
+class ExampleView:
+    """Facts and expectations as `key: value` entries, one per line on a narrow screen."""
+
+    name: str
+    facts: tuple[str, ...]
+    expected: tuple[str, ...]
+
+
+@attrs.frozen
+class RuleView:
+    """One rule as legal staff read it; `id` is also its HTML anchor, so links can cite it."""
+
+    id: str
+    title: str
+    role: str
+    citation: str
+    condition: str
+    outcome: tuple[Field, ...]
+    examples: tuple[ExampleView, ...]
+    review: str
+    pending: bool
+    location: str
+
+
+@attrs.frozen
+class ItemView:
+    number: int
+    text_zh: str
+    kinds: str
+
+
+@attrs.frozen
+class ArticleView:
+    """One rule file: its provision, review status and rules (in the order the file has them)."""
+
+    anchor: str
+    article: int
+    title: str
+    text_zh: str
+    items: tuple[ItemView, ...]
+    fine_limits: str
+    applies_by: str
+    source: str
+    review: str
+    review_note: str
+    pending: bool
+    file: str
+    rules: tuple[RuleView, ...]
+
+
+@attrs.frozen
+class PageView:
+    """One law version: its page file is `<stem>.md` or `<stem>.html`."""
+
+    stem: str
+    law: str
+    law_zh: str
+    law_en: str
+    version: str
+    start: str  # the in-force date that names the version in decisions (`law@start`)
+    in_force: str
+    articles: tuple[ArticleView, ...]
+
+    @property
+    def rule_count(self) -> int:
+        return sum(len(article.rules) for article in self.articles)
+
+    @property
+    def pending(self) -> tuple[ArticleView, ...]:
+        return tuple(article for article in self.articles if article.pending)
+
+
+@attrs.frozen
+class CellLink:
+    """A link from a matrix cell to a rule deciding that kind in that version."""
+
+    rule_id: str
+    page: str
+    no_provision: bool
+    pending: bool
+
+
+@attrs.frozen
+class MatrixRow:
+    kind: str
+    zh: str
+    en: str
+    cells: tuple[tuple[CellLink, ...], ...]  # one per column; empty: not encoded
+
+
+@attrs.frozen
+class Matrix:
+    law_zh: str
+    law_en: str
+    columns: tuple[PageView, ...]
+    rows: tuple[MatrixRow, ...]
+
+
+def render(rules: RuleSet, fmt: Format, out_dir: Path) -> list[Path]:
+    """Write the catalogue of `rules` into `out_dir` and return the files written, index first.
+
+    `md`: `index.md` and one `<law>-<in force from>.md` per law version. `html`: the same as a
+    self-contained static site (inline CSS, no scripts, nothing fetched at view time).
+    """
+    if fmt not in ("md", "html"):
+        raise ValueError(f"unknown catalogue format {fmt!r} (allowed: md, html)")
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    pages = _pages(rules)
+    env = _environment()
+    context = {"digest": rules.digest, "pages": pages}
+    written = [out / f"index.{fmt}"]
+    _write(
+        written[0],
+        env.get_template(f"{fmt}/index.{fmt}").render(matrix=_matrix(rules, pages), **context),
+    )
+    template = env.get_template(f"{fmt}/version.{fmt}")
+    for page in pages:
+        path = out / f"{page.stem}.{fmt}"
+        _write(path, template.render(page=page, **context))
+        written.append(path)
+    return written
+
+
+@cache
+def _environment() -> jinja2.Environment:
+    """Templates ship in the package; HTML is autoescaped, Markdown is not (it is not HTML)."""
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader(__package__, "templates"),
+        autoescape=jinja2.select_autoescape(enabled_extensions=("html",), default=False),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["cell"] = _markdown_cell
+    env.filters["oneline"] = _oneline
+    return env
+
+
+def _write(path: Path, text: str) -> None:
+    path.write_text(text, encoding="utf-8", newline="\n")
+
+
+def _oneline(text: str) -> str:
+    """Folded YAML text and notes on one line (Markdown lists and quotes break on newlines)."""
+    return " ".join(str(text).split())
+
+
+def _markdown_cell(text: str) -> str:
+    """Text safe inside a Markdown table cell: one line, pipes escaped."""
+    return _oneline(text).replace("|", "\\|")
+
+
+def _pages(rules: RuleSet) -> tuple[PageView, ...]:
+    """One page per law version (law and in-force date), laws in `laws.yaml` order."""
+    groups: dict[tuple[str, dt.date], list[Provision]] = {}
+    for provision in rules.provisions:
+        groups.setdefault((provision.law, provision.in_force_from), []).append(provision)
+    order = {code: index for index, code in enumerate(rules.laws)}
+    by_file: dict[str, list[Rule]] = {}
+    for rule in rules.rules:
+        by_file.setdefault(rule.provision.file, []).append(rule)
+    pages = []
+    for law, start in sorted(groups, key=lambda key: (order[key[0]], key[1])):
+        provisions = sorted(groups[law, start], key=lambda p: (p.article, _relative(rules, p.file)))
+        pages.append(
+            PageView(
+                stem=_stem(law, start),
+                law=law,
+                law_zh=rules.laws[law].zh,
+                law_en=rules.laws[law].en,
+                version=", ".join(sorted({p.version for p in provisions})),
+                start=start.isoformat(),
+                in_force="; ".join(sorted({_in_force(p) for p in provisions})),
+                articles=tuple(_article(rules, p, by_file[p.file]) for p in provisions),
+            )
+        )
+    return tuple(pages)
+
+
+def _stem(law: str, start: dt.date) -> str:
+    """A version page's file name without extension, the target of the matrix links."""
+    return f"{law}-{start.isoformat()}"
+
+
+def _relative(rules: RuleSet, file: str) -> str:
+    """A rule file's path inside the rules directory, the same on every checkout."""
+    try:
+        return Path(file).relative_to(rules.source).as_posix()
+    except ValueError:
+        return Path(file).name
+
+
+def _pending(provision: Provision) -> bool:
+    """Anything but `verified` is pending (docs/rule-files.md, "Review status")."""
+    return provision.review != "verified"
+
+
+def _in_force(provision: Provision) -> str:
+    start = provision.in_force_from.isoformat()
+    if provision.in_force_until is None:
+        return f"{start} 起施行，现行有效 (in force since {start})"
+    until = provision.in_force_until.isoformat()
+    return f"{start} 起施行，{until} 起失效 (in force from {start}, replaced on {until})"
+
+
+def _article(rules: RuleSet, provision: Provision, file_rules: Sequence[Rule]) -> ArticleView:
+    file = _relative(rules, provision.file)
+    limits = "; ".join(
+        f"{_target(target)} ≤ {yuan(amount)} 元 (yuan)"
+        for target, amount in sorted((provision.fine_limits or {}).items())
+    )
+    return ArticleView(
+        anchor="file-" + file.removesuffix(".yaml").replace("/", "-"),
+        article=provision.article,
+        title=provision.title,
+        text_zh=provision.text_zh,
+        items=tuple(
+            ItemView(
+                number,
+                item.text_zh,
+                ", ".join(f"{kind} {rules.kinds[kind].zh}" for kind in item.kinds),
+            )
+            for number, item in sorted(provision.items.items())
+        ),
+        fine_limits=limits,
+        applies_by="" if provision.applies_by == "occurred_on" else provision.applies_by,
+        source=provision.source,
+        review=provision.review,
+        review_note=provision.review_note,
+        pending=_pending(provision),
+        file=file,
+        rules=tuple(_rule(rule, file) for rule in sorted(file_rules, key=lambda r: r.line)),
+    )
+
+
+def _rule(rule: Rule, file: str) -> RuleView:
+    return RuleView(
+        id=rule.id,
+        title=rule.title,
+        role=_role(rule),
+        citation=_citation(rule),
+        condition=describe(rule.when),
+        outcome=tuple(_outcome(rule)),
+        examples=tuple(
+            ExampleView(
+                example.name,
+                _flow_fields(example.facts),
+                _flow_fields(example.expect)
+                if example.fires
+                else ("不触发本规则 (must not fire)",),
+            )
+            for example in rule.examples
+        ),
+        review=rule.provision.review,
+        pending=_pending(rule.provision),
+        location=f"{file}:{rule.line}",
+    )
+
+
+def _role(rule: Rule) -> str:
+    """Which of the three rule roles of docs/rule-files.md this rule plays."""
+    if rule.then.decides_penalty:
+        return "处罚规则 (penalty rule: decides the penalty)"
+    if rule.then.penalty_adjustment is not PenaltyAdjustment.NONE:
+        return "调整规则 (adjustment rule: 从轻/减轻/不予处罚)"
+    return "措施规则 (measure rule: adds on-site measures)"
+
+
+def _citation(rule: Rule) -> str:
+    provision = rule.provision
+    zh = f"第{provision.article}条"
+    en = f"Art. {provision.article}"
+    if rule.paragraph is not None:
+        zh += f"第{rule.paragraph}款"
+        en += f" ¶{rule.paragraph}"
+    if rule.items:
+        zh += "第" + "、".join(f"（{n}）" for n in rule.items) + "项"
+        en += f" item{'s' if len(rule.items) > 1 else ''} " + ", ".join(map(str, rule.items))
+    return f"{zh} ({en})"
+
+
+def _outcome(rule: Rule) -> Iterable[Field]:
+    then = rule.then
+    if then.measures:
+        yield Field(
+            "现场处理措施 (on-site measures)", "；".join(measure.label for measure in then.measures)
+        )
+    if then.penalties is not None:
+        shown = "；".join(penalty.label for penalty in then.penalties)
+        yield Field(
+            "行政处罚 (penalties)", shown or "本阶段无处罚类别 (no penalty category at this stage)"
+        )
+    if then.no_provision:
+        yield Field(
+            "无罚则 (no provision)",
+            "本法此版本对此无处罚规定 (this law version has no penalty provision for the case)",
+        )
+    for fine in then.fines:
+        yield Field(f"罚款 (fine) — {fine.target.label}", describe_fine(fine))
+    if then.penalty_adjustment is not PenaltyAdjustment.NONE:
+        yield Field("处罚调整 (penalty adjustment)", then.penalty_adjustment.label)
+    if then.daily_fine:
+        yield Field("按日连续处罚 (daily fine)", "可以适用 (may follow)")
+    for note in then.notes:
+        yield Field("备注 (note)", note)
+
+
+def _target(code: str) -> str:
+    try:
+        return FineTarget.parse(code).label
+    except ValueError:
+        return code
+
+
+def _flow_fields(mapping: Mapping[str, object]) -> tuple[str, ...]:
+    """Example facts or expectations as `key: value` in YAML flow style, as in the files."""
+    return tuple(f"{key}: {_flow(value)}" for key, value in mapping.items())
+
+
+def _flow(value: object) -> str:
+    if isinstance(value, bool):
+        return str(value).lower()
+    if value is None:
+        return "null"
+    if isinstance(value, Mapping):
+        return "{" + ", ".join(f"{key}: {_flow(item)}" for key, item in value.items()) + "}"
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_flow(item) for item in value) + "]"
+    return str(value)
+
+
+def _matrix(rules: RuleSet, pages: Sequence[PageView]) -> Matrix:
+    """Kind × version of `MATRIX_LAW`: the penalty rules (or no-provision rules) deciding each."""
+    columns = tuple(page for page in pages if page.law == MATRIX_LAW)
+    cells: dict[tuple[str, str], list[CellLink]] = {}
+    for (kind, version), deciding in deciding_rules(rules, MATRIX_LAW).items():
+        page = _stem(MATRIX_LAW, version)
+        cells[(kind, page)] = [
+            CellLink(rule.id, page, rule.then.no_provision, _pending(rule.provision))
+            for rule in deciding
+        ]
+    law = rules.laws.get(MATRIX_LAW)
+    return Matrix(
+        law_zh=law.zh if law else MATRIX_LAW,
+        law_en=law.en if law else "",
+        columns=columns,
+        rows=tuple(
+            MatrixRow(
+                kind,
+                rules.kinds[kind].zh,
+                rules.kinds[kind].en,
+                tuple(
+                    tuple(sorted(cells.get((kind, page.stem), ()), key=lambda c: c.rule_id))
+                    for page in columns
+                ),
+            )
+            for kind in sorted(rules.kinds)
+        ),
+    )

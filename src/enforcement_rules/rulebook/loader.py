@@ -1,0 +1,519 @@
+"""Load `rules/` into a validated `RuleSet`: all files or nothing, every defect located.
+
+Order of checks: safe YAML (`safe_yaml`), the JSON Schema shipped in the package (the same one
+editors use), then what a schema cannot say (known codes, unique ids, coherent fines and windows).
+Every problem of every file is collected before `RuleSetError` is raised, so one run shows all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Mapping
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, TypeVar
+
+import jsonschema
+from jsonschema.exceptions import best_match
+
+from ..contract.citation import Citation
+from ..contract.codec import InvalidValue, parse_date
+from ..contract.errors import FactError, FactErrors, RuleFileError, RuleSetError
+from ..contract.facts import Violation
+from ..contract.fines import FineRange
+from ..contract.vocabulary import Code, FineTarget, Measure, Penalty, PenaltyAdjustment, Section
+from .conditions import AllOf, Condition, ConditionError, Test, engine_field, parse_condition
+from .model import (
+    Example,
+    Kind,
+    Law,
+    Outcome,
+    ProcedureVersion,
+    Provision,
+    ProvisionItem,
+    Routing,
+    Rule,
+    RuleSet,
+)
+from .safe_yaml import Path as DataPath
+from .safe_yaml import YamlDocument, read_yaml
+
+CATALOGUES = ("laws.yaml", "kinds.yaml", "routing.yaml", "procedure.yaml")
+#: The case-lifecycle thresholds (`cases.law`): law as data, but not provision rules.
+CASE_LAW_FILE = Path("cases") / "case_law.yaml"
+T = TypeVar("T")
+C = TypeVar("C", bound=Code)
+
+
+def bundled_rules_dir() -> Path:
+    """The rules shipped with the package (a wheel), or `rules/` of a source checkout."""
+    packaged = resources.files("enforcement_rules") / "bundled_rules"
+    if packaged.is_dir():
+        return Path(str(packaged))
+    return Path(__file__).resolve().parents[3] / "rules"
+
+
+@cache
+def packaged_schema(name: str, package: str = f"{__package__}.schemas") -> dict[str, Any]:
+    """A JSON Schema shipped in `package` (the rule book's own by default)."""
+    text = (resources.files(package) / name).read_text("utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
+
+
+def rule_file_schema() -> dict[str, Any]:
+    """The JSON Schema of a provision rule file (also published for editors)."""
+    return packaged_schema("rule-file.schema.json")
+
+
+class ErrorCollector:
+    """Gathers located errors; `attempt` runs one check and records its failure."""
+
+    def __init__(self) -> None:
+        self.errors: list[RuleFileError] = []
+
+    def add(self, doc: YamlDocument, path: DataPath, reason: str) -> None:
+        self.errors.append(RuleFileError(doc.file, doc.line_of(path), _rule_id(doc, path), reason))
+
+    def attempt(self, doc: YamlDocument, path: DataPath, build: Callable[[], T]) -> T | None:
+        try:
+            return build()
+        except _Located as located:
+            self.add(doc, located.path, located.reason)
+        except ConditionError as error:
+            self.add(doc, (*path, *error.path), error.reason)
+        except (FactError, FactErrors) as error:
+            field = error.field if isinstance(error, FactError) else error.errors[0].field
+            self.add(doc, (*path, field), f"example facts are invalid: {error}")
+        return None
+
+
+class _Located(Exception):
+    def __init__(self, path: DataPath, reason: str):
+        self.path = path
+        self.reason = reason
+        super().__init__(reason)
+
+
+def _rule_id(doc: YamlDocument, path: DataPath) -> str | None:
+    if len(path) >= 2 and path[0] == "rules" and isinstance(path[1], int):
+        rules = doc.data.get("rules") if isinstance(doc.data, dict) else None
+        if isinstance(rules, list) and path[1] < len(rules) and isinstance(rules[path[1]], dict):
+            rule_id = rules[path[1]].get("id")
+            return rule_id if isinstance(rule_id, str) else None
+    return None
+
+
+def schema_errors(doc: YamlDocument, schema: dict[str, Any], out: ErrorCollector) -> bool:
+    validator = jsonschema.Draft202012Validator(schema)
+    found = False
+    for error in sorted(validator.iter_errors(doc.data), key=lambda e: list(map(str, e.path))):
+        shown = best_match(error.context) if error.context else error
+        path = tuple(shown.absolute_path)
+        where = "/".join(map(str, path)) or "the file"
+        out.add(doc, path, f"{where}: {shown.message}")
+        found = True
+    return not found
+
+
+def load_rules(path: str | Path | None = None) -> RuleSet:
+    """Load and validate a rules directory (default: the bundled rules).
+
+    Raises `RuleSetError` listing every defect, each naming file, line, rule id and reason.
+    """
+    root = Path(path) if path is not None else bundled_rules_dir()
+    if not root.is_dir():
+        raise RuleSetError([RuleFileError(str(root), None, None, "not a rules directory")])
+    out = ErrorCollector()
+    docs: dict[str, YamlDocument] = {}
+    for file in sorted(root.rglob("*.y*ml")):
+        if file.relative_to(root).parts[0] == CASE_LAW_FILE.parts[0]:
+            continue  # read by enforcement_rules.cases, with its own schema
+        name = str(file)
+        try:
+            docs[file.relative_to(root).as_posix()] = read_yaml(file.read_text("utf-8"), name)
+        except RuleFileError as error:
+            out.errors.append(error)
+        except UnicodeDecodeError:
+            out.errors.append(RuleFileError(name, None, None, "not UTF-8 text"))
+    catalogue = _load_catalogues(root, docs, out)
+    rules: list[Rule] = []
+    for relative, doc in sorted(docs.items()):
+        if relative in CATALOGUES:
+            continue
+        if schema_errors(doc, rule_file_schema(), out) and catalogue is not None:
+            rules.extend(_build_rules(doc, catalogue, out))
+    _check_unique_ids(rules, docs, out)
+    if out.errors or catalogue is None:
+        raise RuleSetError(out.errors)
+    laws, kinds, routing, procedure = catalogue
+    rules.sort(
+        key=lambda r: (r.provision.law, r.provision.in_force_from, r.provision.article, r.id)
+    )
+    return RuleSet(
+        source=str(root),
+        digest=_digest(doc.data for doc in docs.values()),
+        laws=laws,
+        kinds=kinds,
+        rules=tuple(rules),
+        routing=routing,
+        procedure=procedure,
+    )
+
+
+def _digest(datas: Iterable[Any]) -> str:
+    canonical = sorted(json.dumps(data, sort_keys=True, ensure_ascii=False) for data in datas)
+    return hashlib.sha256("\n".join(canonical).encode()).hexdigest()[:16]
+
+
+Catalogue = tuple[Mapping[str, Law], Mapping[str, Kind], Routing, tuple[ProcedureVersion, ...]]
+
+
+def _load_catalogues(
+    root: Path, docs: Mapping[str, YamlDocument], out: ErrorCollector
+) -> Catalogue | None:
+    schema = packaged_schema("catalogue.schema.json")
+    valid: dict[str, YamlDocument] = {}
+    for name in CATALOGUES:
+        doc = docs.get(name)
+        if doc is None:
+            out.errors.append(RuleFileError(str(root / name), None, None, "catalogue file missing"))
+            continue
+        part = {"$ref": f"#/$defs/{name.removesuffix('.yaml')}", "$defs": schema["$defs"]}
+        if schema_errors(doc, part, out):
+            valid[name] = doc
+    if len(valid) != len(CATALOGUES):
+        return None
+    laws = {
+        code: Law(code, v["zh"], v["en"]) for code, v in valid["laws.yaml"].data["laws"].items()
+    }
+    kinds = {
+        code: Kind(code, v["zh"], v["en"]) for code, v in valid["kinds.yaml"].data["kinds"].items()
+    }
+    routing = _build_routing(valid["routing.yaml"], kinds, out)
+    procedure = _build_procedure(valid["procedure.yaml"], laws, out)
+    if routing is None or procedure is None:
+        return None
+    return laws, kinds, routing, procedure
+
+
+def _build_routing(
+    doc: YamlDocument, kinds: Mapping[str, Kind], out: ErrorCollector
+) -> Routing | None:
+    tables: dict[str, dict[str, Section]] = {"by_sector": {}, "by_kind": {}}
+    allowed = {"by_sector": _sector_codes(), "by_kind": set(kinds)}
+    ok = True
+    for table, sections in doc.data["routing"].items():
+        for section, codes in sections.items():
+            for index, code in enumerate(codes):
+                path = ("routing", table, section, index)
+                if code not in allowed[table]:
+                    out.add(doc, path, f"{code!r} is not a known code for {table}")
+                    ok = False
+                elif code in tables[table]:
+                    out.add(doc, path, f"{code!r} is routed to two sections")
+                    ok = False
+                else:
+                    tables[table][code] = Section.parse(section)
+    return Routing(tables["by_sector"], tables["by_kind"]) if ok else None
+
+
+def _sector_codes() -> set[str]:
+    from ..contract.vocabulary import Sector
+
+    return set(Sector.codes())
+
+
+def _build_procedure(
+    doc: YamlDocument, laws: Mapping[str, Law], out: ErrorCollector
+) -> tuple[ProcedureVersion, ...] | None:
+    versions: list[ProcedureVersion] = []
+    for index, entry in enumerate(doc.data["versions"]):
+        path: DataPath = ("versions", index)
+
+        def build(entry: dict[str, Any] = entry, path: DataPath = path) -> ProcedureVersion:
+            start, until = _window(entry["in_force"], (*path, "in_force"))
+            summary, hearing = entry["summary"], entry["hearing"]
+            always = tuple(
+                _code(Penalty, code, (*path, "hearing", "always_for", i))
+                for i, code in enumerate(hearing["always_for"])
+            )
+            inclusive = "fine_up_to_yuan" in summary
+            return ProcedureVersion(
+                version=entry["version"],
+                in_force_from=start,
+                in_force_until=until,
+                summary_citation=_cites(summary, laws, (*path, "summary")),
+                summary_limits=summary["fine_up_to_yuan" if inclusive else "fine_below_yuan"],
+                summary_inclusive=inclusive,
+                hearing_citation=_cites(hearing, laws, (*path, "hearing")),
+                hearing_always_for=always,
+                large_fine_from=hearing["large_fine_from_yuan"],
+                review=entry["review"],
+                later_law_policy=entry["later_law"]["policy"],
+                later_law_citation=(
+                    _cites(entry["later_law"], laws, (*path, "later_law"))
+                    if "cites" in entry["later_law"]
+                    else None
+                ),
+                later_law_text=entry["later_law"]["text_zh"],
+            )
+
+        version = out.attempt(doc, path, build)
+        if version is not None:
+            versions.append(version)
+    if len(versions) != len(doc.data["versions"]):
+        return None
+    return tuple(sorted(versions, key=lambda v: v.in_force_from))
+
+
+def _cites(block: Mapping[str, Any], laws: Mapping[str, Law], path: DataPath) -> Citation:
+    cites = block["cites"]
+    if cites["law"] not in laws:
+        raise _Located((*path, "cites", "law"), f"unknown law {cites['law']!r}")
+    return Citation(
+        cites["law"],
+        cites["version"],
+        cites["article"],
+        cites.get("paragraph"),
+        cites.get("item"),
+        block["text_zh"],
+    )
+
+
+def _window(block: Mapping[str, Any], path: DataPath) -> tuple[dt.date, dt.date | None]:
+    start = _date(block["from"], (*path, "from"))
+    until = _date(block["until"], (*path, "until")) if "until" in block else None
+    if until is not None and until <= start:
+        raise _Located((*path, "until"), f"in force until {until} is not after from {start}")
+    return start, until
+
+
+def _date(value: str, path: DataPath) -> dt.date:
+    try:
+        return parse_date(value)
+    except InvalidValue as error:
+        raise _Located(path, error.problem) from None
+
+
+def _code(enum_type: type[C], value: str, path: DataPath) -> C:
+    try:
+        return enum_type.parse(value)
+    except ValueError:
+        allowed = ", ".join(enum_type.codes())
+        raise _Located(
+            path, f"{value!r} is not a {enum_type.__name__} code (allowed: {allowed})"
+        ) from None
+
+
+def _build_rules(doc: YamlDocument, catalogue: Catalogue, out: ErrorCollector) -> list[Rule]:
+    laws, kinds, _, _ = catalogue
+    data = doc.data
+
+    def provision() -> Provision:
+        if data["law"] not in laws:
+            raise _Located(("law",), f"unknown law {data['law']!r} (known: {', '.join(laws)})")
+        start, until = _window(data["in_force"], ("in_force",))
+        items = {}
+        for number, item in data["provision"].get("items", {}).items():
+            for index, kind in enumerate(item.get("kinds", ())):
+                if kind not in kinds:
+                    raise _Located(
+                        ("provision", "items", number, "kinds", index), f"unknown kind {kind!r}"
+                    )
+            items[int(number)] = ProvisionItem(
+                int(number), item["text_zh"], tuple(item.get("kinds", ()))
+            )
+        return Provision(
+            file=doc.file,
+            law=data["law"],
+            version=data["version"],
+            in_force_from=start,
+            in_force_until=until,
+            article=data["provision"]["article"],
+            title=data["provision"]["title"],
+            text_zh=data["provision"].get("text_zh", data["provision"]["title"]),
+            items=items,
+            source=data.get("source", ""),
+            review=data["review"],
+            review_note=data.get("review_note", ""),
+            applies_by=data.get("applies_by", "occurred_on"),
+            fine_limits=data["provision"].get("fine_limits"),
+        )
+
+    built = out.attempt(doc, (), provision)
+    if built is None:
+        return []
+    rules = []
+    for index, raw in enumerate(data["rules"]):
+        path: DataPath = ("rules", index)
+
+        def build(raw: Mapping[str, Any] = raw, path: DataPath = path) -> Rule:
+            return _rule(raw, built, doc, kinds, path)
+
+        rule = out.attempt(doc, path, build)
+        if rule is not None:
+            rules.append(rule)
+    return rules
+
+
+def _rule(
+    raw: Mapping[str, Any],
+    provision: Provision,
+    doc: YamlDocument,
+    kinds: Mapping[str, Kind],
+    path: DataPath,
+) -> Rule:
+    cites = raw.get("cites", {})
+    item = cites.get("item", ())
+    items = (item,) if isinstance(item, int) else tuple(item)
+    for number in items:
+        if provision.items and number not in provision.items:
+            raise _Located(
+                (*path, "cites", "item"), f"item {number} is not listed in provision.items"
+            )
+    try:
+        when = parse_condition(raw["when"], kinds)
+    except ConditionError as error:
+        raise _Located((*path, "when", *error.path), error.reason) from None
+    then: Outcome = _outcome(raw["then"], (*path, "then"))
+    if any(fine.income_multiple for fine in then.fines) and not _requires_income(when):
+        raise _Located(
+            (*path, "when"),
+            "a fine by income multiple needs illegal_income_yuan: {exists: true} or {gte: …}",
+        )
+    examples = []
+    for number, example in enumerate(raw["examples"]):
+        here = (*path, "examples", number)
+        try:
+            Violation.from_dict(example["facts"], kinds=kinds)
+        except FactError as error:
+            raise _Located(
+                (*here, "facts", error.field), f"example facts are invalid: {error}"
+            ) from None
+        except FactErrors as error:
+            raise _Located(
+                (*here, "facts", error.errors[0].field), f"example facts are invalid: {error}"
+            ) from None
+        _check_expect(example["expect"], (*here, "expect"))
+        examples.append(
+            Example(
+                example["name"],
+                example["facts"],
+                example["expect"],
+                doc.line_of(here),
+                example.get("fires", True),
+            )
+        )
+    return Rule(
+        id=raw["id"],
+        title=raw["title"],
+        provision=provision,
+        paragraph=cites.get("paragraph"),
+        items=items,
+        when=when,
+        then=then,
+        examples=tuple(examples),
+        line=doc.line_of(path),
+    )
+
+
+def _outcome(raw: Mapping[str, Any], path: DataPath) -> Outcome:
+    measures = tuple(
+        _code(Measure, m, (*path, "measures", i)) for i, m in enumerate(raw.get("measures", ()))
+    )
+    penalties = None
+    if "penalties" in raw:
+        penalties = tuple(
+            _code(Penalty, p, (*path, "penalties", i)) for i, p in enumerate(raw["penalties"])
+        )
+    fines = tuple(_fine(f, (*path, "fines", i)) for i, f in enumerate(raw.get("fines", ())))
+    no_provision = bool(raw.get("no_provision", False))
+    if no_provision and (penalties is not None or fines):
+        raise _Located(path, "no_provision excludes penalties and fines")
+    has_fine = penalties is not None and Penalty.FINE in penalties
+    if fines and not has_fine:
+        raise _Located((*path, "fines"), "fines are given but 'fine' is not in penalties")
+    if has_fine and not fines:
+        raise _Located((*path, "penalties"), "'fine' is in penalties but no fine range is given")
+    targets = [fine.target for fine in fines]
+    if len(set(targets)) != len(targets):
+        raise _Located((*path, "fines"), "two fine ranges for the same target")
+    if no_provision and not raw.get("notes"):
+        raise _Located(path, "a no_provision rule must say why in notes")
+    adjustment = (
+        _code(PenaltyAdjustment, raw["penalty_adjustment"], (*path, "penalty_adjustment"))
+        if "penalty_adjustment" in raw
+        else PenaltyAdjustment.NONE
+    )
+    if adjustment is not PenaltyAdjustment.NONE and (penalties is not None or no_provision):
+        raise _Located(
+            path, "an adjustment rule (penalty_adjustment) cannot also decide the penalty"
+        )
+    return Outcome(
+        measures,
+        penalties,
+        fines,
+        no_provision,
+        tuple(raw.get("notes", ())),
+        adjustment,
+        bool(raw.get("daily_fine", False)),
+    )
+
+
+def _requires_income(condition: Condition) -> bool:
+    """Whether the condition, at its top level, requires an illegal income to be stated."""
+    parts = condition.items if isinstance(condition, AllOf) else (condition,)
+    return any(
+        isinstance(part, Test)
+        and part.field == engine_field("illegal_income_yuan")
+        and not part.negated
+        and (part.op in ("gt", "gte") or (part.op == "exists" and part.value is True))
+        for part in parts
+    )
+
+
+def _fine(raw: Mapping[str, Any], path: DataPath) -> FineRange:
+    target = _code(FineTarget, raw["target"], (*path, "target"))
+    mandatory = bool(raw.get("mandatory", True))
+    if "max_income_multiple" in raw:
+        low, high = float(raw.get("min_income_multiple", 0)), float(raw["max_income_multiple"])
+        if low > high:
+            raise _Located(
+                path, f"min_income_multiple {low:g} exceeds max_income_multiple {high:g}"
+            )
+        return FineRange(target, 0.0, 0.0, mandatory, (low, high))
+    fine = FineRange(target, float(raw.get("min_yuan", 0)), float(raw["max_yuan"]), mandatory)
+    if fine.min_yuan > fine.max_yuan:
+        raise _Located(path, f"min_yuan {fine.min_yuan:g} exceeds max_yuan {fine.max_yuan:g}")
+    return fine
+
+
+def _check_expect(expect: Mapping[str, Any], path: DataPath) -> None:
+    for key, enum_type in (("measures", Measure), ("penalties", Penalty)):
+        for index, code in enumerate(expect.get(key, ())):
+            _code(enum_type, code, (*path, key, index))
+    for index, fine in enumerate(expect.get("fines", ())):
+        _code(FineTarget, fine["target"], (*path, "fines", index, "target"))
+
+
+def _check_unique_ids(
+    rules: list[Rule], docs: Mapping[str, YamlDocument], out: ErrorCollector
+) -> None:
+    first: dict[str, Rule] = {}
+    for rule in rules:
+        if rule.id in first:
+            other = first[rule.id]
+            out.errors.append(
+                RuleFileError(
+                    rule.provision.file,
+                    rule.line,
+                    rule.id,
+                    f"duplicate rule id (also at {other.provision.file}:{other.line})",
+                )
+            )
+        else:
+            first[rule.id] = rule

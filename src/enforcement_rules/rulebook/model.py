@@ -1,0 +1,231 @@
+"""The rule model: what the loader builds from `rules/` and every other part reads.
+
+Plain frozen attrs classes with no behaviour beyond small derived views; the law is in the data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+
+from ..contract.citation import Citation
+from ..contract.fines import FineRange
+from ..contract.vocabulary import Measure, Penalty, PenaltyAdjustment, Section
+from .conditions import Condition, atoms
+
+
+def in_force(day: dt.date, start: dt.date, until: dt.date | None) -> bool:
+    """Whether `day` lies in the interval [start, until); `until` None: still in force."""
+    return start <= day and (until is None or day < until)
+
+
+@attrs.frozen
+class ProvisionItem:
+    number: int
+    text_zh: str
+    kinds: tuple[str, ...] = ()
+
+
+@attrs.frozen
+class Provision:
+    """One rule file's provision: law, version, its window and article."""
+
+    file: str
+    law: str
+    version: str
+    in_force_from: dt.date
+    in_force_until: dt.date | None
+    article: int
+    title: str
+    text_zh: str
+    items: Mapping[int, ProvisionItem]
+    source: str
+    review: str
+    review_note: str
+    applies_by: str = "occurred_on"  # the fact date that must lie in the window
+    fine_limits: Mapping[str, float] | None = None  # statutory ceiling per fine target
+
+    @property
+    def law_version(self) -> str:
+        """The label decisions carry: `law@in-force-from`, as in VOCABULARY.md."""
+        return f"{self.law}@{self.in_force_from.isoformat()}"
+
+    def in_force_on(self, day: dt.date) -> bool:
+        return in_force(day, self.in_force_from, self.in_force_until)
+
+
+@attrs.frozen
+class Outcome:
+    """What a rule concludes. `penalties is None` marks a measures-only rule."""
+
+    measures: tuple[Measure, ...] = ()
+    penalties: tuple[Penalty, ...] | None = None
+    fines: tuple[FineRange, ...] = ()
+    no_provision: bool = False
+    notes: tuple[str, ...] = ()
+    penalty_adjustment: PenaltyAdjustment = PenaltyAdjustment.NONE
+    daily_fine: bool = False
+
+    @property
+    def decides_penalty(self) -> bool:
+        return self.penalties is not None or self.no_provision
+
+
+@attrs.frozen
+class Example:
+    name: str
+    facts: Mapping[str, Any]
+    expect: Mapping[str, Any]
+    line: int
+    fires: bool = True  # false: a boundary case in which the rule must not fire
+
+
+@attrs.frozen
+class Rule:
+    id: str
+    title: str
+    provision: Provision
+    paragraph: int | None
+    items: tuple[int, ...]
+    when: Condition
+    then: Outcome
+    examples: tuple[Example, ...]
+    line: int
+
+    def citations(self, kind: str) -> tuple[Citation, ...]:
+        """The legal basis this rule gives for a fact of `kind` (none for `no_provision`).
+
+        Of the items the rule cites (all the provision's items when it cites none), those that
+        cover `kind`; items without wording are cited with the provision's text.
+        """
+        if self.then.no_provision:
+            return ()
+        provision = self.provision
+
+        def cite(item: int | None, text: str) -> Citation:
+            return Citation(
+                provision.law, provision.version, provision.article, self.paragraph, item, text
+            )
+
+        listed = [provision.items[n] for n in self.items or sorted(provision.items)]
+        chosen = [item for item in listed if not item.kinds or kind in item.kinds]
+        if chosen:
+            return tuple(cite(item.number, item.text_zh) for item in chosen)
+        return tuple(cite(n, provision.text_zh) for n in self.items) or (
+            cite(None, provision.text_zh),
+        )
+
+    def named_kinds(self) -> frozenset[str]:
+        """The kinds this rule's condition names (not those it excludes)."""
+        named: set[str] = set()
+        for atom in atoms(self.when):
+            if atom.field == "kind" and not atom.negated:
+                named.update(atom.value if isinstance(atom.value, tuple) else (str(atom.value),))
+        return frozenset(named)
+
+
+@attrs.frozen
+class Law:
+    code: str
+    zh: str
+    en: str
+
+
+@attrs.frozen
+class Kind:
+    code: str
+    zh: str
+    en: str
+
+
+@attrs.frozen
+class Routing:
+    """Section by sector first, then by kind; `unassigned` where neither names one."""
+
+    by_sector: Mapping[str, Section]
+    by_kind: Mapping[str, Section]
+
+    def section(self, kind: str, sector: str) -> Section:
+        return self.by_sector.get(sector) or self.by_kind.get(kind) or Section.UNASSIGNED
+
+
+@attrs.frozen
+class ProcedureVersion:
+    """Summary-procedure and hearing thresholds of one Administrative Penalty Law version."""
+
+    version: str
+    in_force_from: dt.date
+    in_force_until: dt.date | None
+    summary_citation: Citation
+    summary_limits: Mapping[str, float]  # "unit" / "individual" → amount
+    summary_inclusive: bool  # True: up to and including the amount
+    hearing_citation: Citation
+    hearing_always_for: tuple[Penalty, ...]
+    large_fine_from: Mapping[str, float]
+    review: str
+    later_law_policy: str = "lighter_later_law"  # or "occurred_only"
+    later_law_citation: Citation | None = None
+    later_law_text: str = ""
+
+    def in_force_on(self, day: dt.date) -> bool:
+        return in_force(day, self.in_force_from, self.in_force_until)
+
+
+@attrs.frozen
+class RuleSet:
+    """A loaded, validated rule set. `digest` identifies its content (not its file order)."""
+
+    source: str
+    digest: str
+    laws: Mapping[str, Law]
+    kinds: Mapping[str, Kind]
+    rules: tuple[Rule, ...]
+    routing: Routing
+    procedure: tuple[ProcedureVersion, ...]
+
+    _by_id: Mapping[str, Rule] = attrs.field(init=False, repr=False, eq=False)
+    _deciding: Mapping[str, tuple[Rule, ...]] = attrs.field(init=False, repr=False, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "_by_id", {rule.id: rule for rule in self.rules})
+        deciding: dict[str, list[Rule]] = {}
+        for rule in self.rules:
+            if rule.then.decides_penalty:
+                for kind in sorted(rule.named_kinds()):
+                    deciding.setdefault(kind, []).append(rule)
+        index = {kind: tuple(found) for kind, found in sorted(deciding.items())}
+        object.__setattr__(self, "_deciding", index)
+
+    @property
+    def covered_kinds(self) -> tuple[str, ...]:
+        """The kinds some penalty rule decides (sorted); the others raise `UncoveredKindError`."""
+        return tuple(self._deciding)
+
+    def penalty_rules(self, kind: str) -> tuple[Rule, ...]:
+        """The rules that decide the penalty of `kind`, in the rule set's order (none: uncovered).
+
+        The one index of "which penalty rules name which kind", for deciding, checking and the
+        coverage table alike.
+        """
+        return self._deciding.get(kind, ())
+
+    def penalty_windows(self, kind: str) -> tuple[tuple[dt.date, dt.date | None], ...]:
+        """The in-force windows (from, until) of the versions whose penalty rules decide `kind`."""
+        windows = (
+            (rule.provision.in_force_from, rule.provision.in_force_until)
+            for rule in self.penalty_rules(kind)
+        )
+        return tuple(dict.fromkeys(windows))
+
+    @property
+    def provisions(self) -> tuple[Provision, ...]:
+        seen: dict[str, Provision] = {}
+        for rule in self.rules:
+            seen.setdefault(rule.provision.file, rule.provision)
+        return tuple(seen.values())
+
+    def rule(self, rule_id: str) -> Rule:
+        return self._by_id[rule_id]

@@ -1,0 +1,190 @@
+"""The public API: one decision per fact, deterministic, thread-safe, and clean over long runs."""
+
+from __future__ import annotations
+
+import random
+import shutil
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import enforcement_rules as er
+from enforcement_rules.testing import facts
+
+RULES = er.load_rules()
+
+
+def sample_facts(count: int, seed: int = 7) -> list[dict[str, Any]]:
+    """Deterministic valid facts, spread over kinds, sectors, hazards and the three law versions."""
+    generator = random.Random(seed)
+    kinds = RULES.covered_kinds
+    out = []
+    for _ in range(count):
+        year, month, day = (
+            generator.randint(2003, 2026),
+            generator.randint(1, 12),
+            generator.randint(1, 28),
+        )
+        out.append(
+            {
+                "kind": generator.choice(kinds),
+                "occurred_on": f"{year}-{month:02d}-{day:02d}",
+                "sector": generator.choice(er.Sector.codes()),
+                "hazard": generator.choice(er.Hazard.codes()),
+                "overdue": generator.random() < 0.3,
+                "correctable_on_site": generator.random() < 0.3,
+                "workers_in_danger": generator.random() < 0.2,
+                "safety_assured": generator.random() < 0.7,
+                "nonconforming_equipment": generator.random() < 0.2,
+                "activity_ongoing": generator.random() < 0.3,
+            }
+        )
+    return out
+
+
+def test_decide_returns_the_documented_json_form() -> None:
+    decision = er.decide({"kind": "blocked_exits", "occurred_on": "2025-09-09"}, rules=RULES)
+    data = decision.to_dict()
+    assert list(data) == [
+        "measures",
+        "penalties",
+        "fines",
+        "penalty_adjustment",
+        "procedure",
+        "hearing",
+        "hearing_thresholds_yuan",
+        "daily_fine",
+        "section",
+        "law_version",
+        "legal_basis",
+        "rules_fired",
+        "notes",
+    ]
+    assert data["law_version"] == "work_safety_law@2021-09-01"
+    assert data["penalties"] == ["fine"]
+    assert {"law": "work_safety_law", "version": "2021-06-10", "article": 105}.items() <= data[
+        "legal_basis"
+    ][1].items()
+    assert er.Decision.from_dict(data) == decision
+
+
+def test_the_default_rule_set_is_the_bundled_one() -> None:
+    assert er.default_rules().digest == RULES.digest
+    assert (
+        er.decide({"kind": "blocked_exits", "occurred_on": "2025-09-09"}).to_dict()
+        == er.decide({"kind": "blocked_exits", "occurred_on": "2025-09-09"}, rules=RULES).to_dict()
+    )
+
+
+def test_decide_many_equals_decide_one_by_one() -> None:
+    batch = sample_facts(400)
+    one_by_one = er.Decider(RULES, cache_size=0)
+    assert er.decide_many(batch, rules=RULES) == [one_by_one.decide(f) for f in batch]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(facts(RULES))
+def test_the_class_cache_never_changes_a_decision(fact: dict[str, Any]) -> None:
+    uncached = er.Decider(RULES, cache_size=0)
+    assert er.decide(fact, rules=RULES) == uncached.decide(fact)
+
+
+def test_the_same_facts_in_shuffled_order_get_the_same_decisions() -> None:
+    batch = sample_facts(300, seed=11)
+    expected = [d.to_dict() for d in er.Decider(RULES).decide_many(batch)]
+    order = list(range(len(batch)))
+    random.Random(3).shuffle(order)
+    shuffled = er.Decider(RULES).decide_many([batch[i] for i in order])
+    assert [expected[i] for i in order] == [d.to_dict() for d in shuffled]
+
+
+def test_rule_files_in_another_order_give_the_same_decisions(tmp_path: Path) -> None:
+    copy = tmp_path / "rules"
+    shutil.copytree(er.bundled_rules_dir(), copy)
+    provision_files = sorted(copy.rglob("art*.yaml"))
+    for number, file in enumerate(reversed(provision_files)):
+        file.rename(file.parent / f"{number:02d}_{file.name}")  # reverses the reading order
+    reordered = er.load_rules(copy)
+    assert [rule.id for rule in reordered.rules] == [rule.id for rule in RULES.rules]
+    batch = sample_facts(300, seed=5)
+    assert [d.to_dict() for d in er.Decider(reordered).decide_many(batch)] == [
+        d.to_dict() for d in er.Decider(RULES).decide_many(batch)
+    ]
+
+
+def test_eight_threads_at_once_give_the_results_of_one() -> None:
+    batch = sample_facts(240, seed=13)
+    expected = [d.to_dict() for d in er.Decider(RULES, cache_size=0).decide_many(batch)]
+    shared = er.Decider(RULES, cache_size=0)  # every call goes through the engine
+    results: dict[int, list[dict[str, Any]]] = {}
+    errors: list[BaseException] = []
+    start = threading.Barrier(8)
+
+    def work(worker: int) -> None:
+        try:
+            start.wait()
+            results[worker] = [shared.decide(fact).to_dict() for fact in batch]
+        except BaseException as error:  # reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    assert all(results[n] == expected for n in range(8))
+    assert shared.engine.live_sessions == 0
+
+
+def _rss_kib() -> int:
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * 4
+
+
+def test_twenty_thousand_decisions_do_not_fail_or_grow_memory() -> None:
+    decider = er.Decider(RULES, cache_size=0)  # no cache: 20,000 engine sessions
+    batch = sample_facts(1000, seed=17)
+    for fact in batch * 2:  # warm up allocator and engine
+        decider.decide(fact)
+    before = _rss_kib()
+    for fact in batch * 18:
+        decider.decide(fact)
+    growth = _rss_kib() - before
+    assert decider.engine.live_sessions == 0
+    assert growth < 8 * 1024, f"resident memory grew by {growth} KiB over 18,000 decisions"
+
+
+def test_an_uncovered_kind_is_refused_with_the_covered_ones() -> None:
+    minimal = er.load_rules(Path(__file__).resolve().parents[1] / "fixtures" / "minimal_rules")
+    with pytest.raises(er.UncoveredKindError) as caught:
+        er.decide({"kind": "no_safety_funding", "occurred_on": "2022-01-01"}, rules=minimal)
+    assert caught.value.covered == ("blocked_exits", "no_safety_staff")
+
+
+def test_a_date_before_any_encoded_law_is_refused() -> None:
+    with pytest.raises(er.NoApplicableLawError, match="1999-05-01"):
+        er.decide({"kind": "blocked_exits", "occurred_on": "1999-05-01"}, rules=RULES)
+
+
+def test_an_unknown_kind_is_a_fact_error_listing_known_kinds() -> None:
+    with pytest.raises(er.FactError) as caught:
+        er.decide({"kind": "jaywalking", "occurred_on": "2022-01-01"}, rules=RULES)
+    assert caught.value.field == "kind" and "blocked_exits" in str(caught.value.allowed)
+
+
+def test_a_bad_fact_in_a_batch_names_its_position_and_decides_nothing() -> None:
+    decider = er.Decider(RULES)
+    with pytest.raises(er.FactError) as caught:
+        decider.decide_many([sample_facts(1)[0], {"kind": "blocked_exits", "occurred_on": "x"}])
+    assert "in fact #1" in caught.value.__notes__
+
+
+@given(st.sampled_from(RULES.covered_kinds))
+def test_a_violation_object_is_accepted_as_facts(kind: str) -> None:
+    violation = er.Violation.from_dict({"kind": kind, "occurred_on": "2016-06-01"})
+    assert er.decide(violation, rules=RULES) == er.decide(violation.to_dict(), rules=RULES)

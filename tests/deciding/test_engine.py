@@ -1,0 +1,130 @@
+"""The durable_rules compilation agrees with the plain-Python meaning of every condition."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+import enforcement_rules as er
+from enforcement_rules.deciding.engine import Engine, compile_condition
+from enforcement_rules.deciding.normalise import normalise
+from enforcement_rules.proving.reference import fired_ids
+from enforcement_rules.rulebook.conditions import parse_condition
+from enforcement_rules.testing import facts
+
+RULES = er.load_rules()
+ENGINE = Engine(RULES)
+
+
+def blocked_exits_2022() -> dict[str, Any]:
+    violation = er.Violation.from_dict({"kind": "blocked_exits", "occurred_on": "2022-01-01"})
+    return normalise(violation, violation.occurred_on)
+
+
+def expected_firing(message: dict[str, Any]) -> tuple[str, ...]:
+    """What should fire, computed without durable_rules (the reference evaluator)."""
+    return fired_ids(RULES, message)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(facts(RULES))
+def test_engine_fires_exactly_the_rules_whose_conditions_hold(data: dict[str, Any]) -> None:
+    violation = er.Violation.from_dict(data)
+    message = normalise(violation, violation.occurred_on)
+    assert ENGINE.evaluate([message]) == [expected_firing(message)]
+
+
+@settings(max_examples=30, deadline=None)
+@given(facts(RULES).flatmap(lambda first: facts(RULES).map(lambda second: [first, second])))
+def test_a_batch_gives_each_fact_its_own_firing(batch: list[dict[str, Any]]) -> None:
+    messages = [normalise(v, v.occurred_on) for v in map(er.Violation.from_dict, batch)]
+    assert ENGINE.evaluate(messages) == [expected_firing(m) for m in messages]
+
+
+def test_negations_compile_by_de_morgan() -> None:
+    condition = parse_condition(
+        {"not": {"any": [{"overdue": True}, {"sector": {"not": ["gas", "mining"]}}]}}, ["x"]
+    )
+    assert compile_condition(condition) == {
+        "$and": [{"$neq": {"overdue": True}}, {"$or": [{"sector": "gas"}, {"sector": "mining"}]}]
+    }
+
+
+def test_comparisons_includes_and_exists_compile_and_agree() -> None:
+    condition = parse_condition(
+        {
+            "illegal_income_yuan": {"gte": 100000},
+            "circumstances": {"includes": ["first_offence"]},
+            "decided_on": {"lt": "2021-07-15"},
+        },
+        ["x"],
+    )
+    compiled = compile_condition(condition)
+    assert {"$or": [{"c_first_offence": True}]} in compiled["$and"]
+    assert {"$gte": {"illegal_income_fen": 10_000_000}} in compiled["$and"]
+    fact = {"illegal_income_fen": 10_000_000, "c_first_offence": True, "decided_on": 700000}
+    assert condition.holds(fact)
+    assert not condition.holds({**fact, "c_first_offence": False})
+    assert not condition.holds({**fact, "illegal_income_fen": 9_999_999})
+
+
+def test_sessions_are_deleted_after_every_evaluation() -> None:
+    engine = Engine(RULES)
+    message = blocked_exits_2022()
+    for _ in range(50):
+        engine.evaluate([message])
+    assert engine.live_sessions == 0
+    with pytest.raises(Exception, match="309"):  # durable_rules: no such session
+        engine._host.get_facts(engine._name, "s49")
+
+
+def test_a_fact_no_rule_handles_is_an_engine_error() -> None:
+    with pytest.raises(er.EngineError, match="did not handle"):
+        ENGINE.evaluate([{"colour": "red"}])
+    assert ENGINE.live_sessions == 0
+
+
+def test_a_failing_action_is_not_swallowed(monkeypatch: pytest.MonkeyPatch) -> None:
+    engine = Engine(RULES)
+
+    def broken(name: str, closure: Any) -> None:
+        engine._failures.append(f"{name}: boom")
+
+    monkeypatch.setattr(engine, "_record", broken)
+    message = blocked_exits_2022()
+    with pytest.raises(er.EngineError, match="a rule action failed"):
+        engine.evaluate([message])
+    assert engine.live_sessions == 0
+
+
+def test_two_engines_on_one_rule_set_do_not_collide() -> None:
+    first, second = Engine(RULES), Engine(RULES)
+    message = blocked_exits_2022()
+    assert first.evaluate([message]) == second.evaluate([message])
+
+
+@pytest.mark.parametrize("amount", [1e-05, 0.5, 1e11, 123456.78])
+def test_amounts_reach_the_engine_whatever_their_float_form(amount: float) -> None:
+    # durable_rules' JSON parser rejects "1e-05" (error 204): amounts travel as whole fen.
+    violation = er.Violation.from_dict(
+        {"kind": "blocked_exits", "occurred_on": "2022-01-01", "illegal_income_yuan": amount}
+    )
+    message = normalise(violation, violation.occurred_on)
+    assert ENGINE.evaluate([message]) == [expected_firing(message)]
+
+
+def test_an_exception_durable_rules_swallows_into_state_is_raised(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    engine = Engine(RULES)
+
+    def raising(name: str, closure: Any) -> None:
+        raise RuntimeError("boom inside an action")
+
+    monkeypatch.setattr(engine, "_record", raising)
+    message = blocked_exits_2022()
+    with pytest.raises(er.EngineError, match="boom inside an action"):
+        engine.evaluate([message])
+    assert engine.live_sessions == 0

@@ -1,0 +1,82 @@
+"""Legal invariants over generated facts (hypothesis): totality, a legal basis, monotonicity."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+from hypothesis import HealthCheck, given, settings
+
+import enforcement_rules as er
+from enforcement_rules.deciding.severity import is_lighter, keeps_measures, penalty_weight
+from enforcement_rules.testing import facts
+
+RULES = er.load_rules()
+DECIDER = er.Decider(RULES)
+SETTINGS = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@SETTINGS
+@given(facts(RULES))
+def test_every_fact_gets_exactly_one_decision_from_exactly_one_penalty_rule(
+    fact: dict[str, Any],
+) -> None:
+    decision = DECIDER.decide(fact)
+    deciding = [rid for rid in decision.rules_fired if RULES.rule(rid).then.decides_penalty]
+    assert len(deciding) == 1
+    assert decision.measures, "every detected violation gets an on-site measure"
+    assert (er.Measure.CORRECT_ON_SITE in decision.measures) != (
+        er.Measure.CORRECT_BY_DEADLINE in decision.measures
+    )
+
+
+@SETTINGS
+@given(facts(RULES))
+def test_no_fact_of_a_covered_kind_is_left_without_a_legal_basis(fact: dict[str, Any]) -> None:
+    decision = DECIDER.decide(fact)
+    penalty_rule = next(
+        RULES.rule(r) for r in decision.rules_fired if RULES.rule(r).then.decides_penalty
+    )
+    if penalty_rule.then.no_provision:
+        assert not decision.penalties and decision.notes, "no provision must be said, with a note"
+    else:
+        assert any(
+            c.law == penalty_rule.provision.law and c.article == penalty_rule.provision.article
+            for c in decision.legal_basis
+        )
+    assert decision.law_version == penalty_rule.provision.law_version
+    assert (decision.procedure is None) == (not decision.penalties)
+
+
+@SETTINGS
+@given(facts(RULES))
+def test_overdue_never_yields_a_milder_outcome_than_the_first_finding(fact: dict[str, Any]) -> None:
+    first = DECIDER.decide({**fact, "overdue": False})
+    overdue = DECIDER.decide({**fact, "overdue": True})
+    assert not is_lighter(overdue, first), (penalty_weight(overdue), penalty_weight(first))
+    assert keeps_measures(overdue, first)
+
+
+@SETTINGS
+@given(facts(RULES))
+def test_a_more_dangerous_situation_never_loses_a_measure(fact: dict[str, Any]) -> None:
+    base = DECIDER.decide(fact)
+    worse = [
+        {"hazard": "major" if fact["hazard"] != "none" else "general"},
+        {"workers_in_danger": True},
+        {"safety_assured": False},
+        {"nonconforming_equipment": True},
+        {"activity_ongoing": True},
+    ]
+    for change in worse:
+        assert keeps_measures(DECIDER.decide({**fact, **change}), base), change
+
+
+def test_severity_weighs_category_before_ceiling() -> None:
+    fine = er.FineRange(er.FineTarget.UNIT, 0, 500_000)
+    decision = DECIDER.decide({"kind": "blocked_exits", "occurred_on": "2022-01-01"})
+    heavy_fine = attrs.evolve(decision, penalties=(er.Penalty.FINE,), fines=(fine,))
+    suspension = attrs.evolve(
+        decision, penalties=(er.Penalty.SUSPENSION_FOR_RECTIFICATION,), fines=()
+    )
+    assert is_lighter(heavy_fine, suspension)

@@ -1,0 +1,28 @@
+"""The bundled example cases decide exactly as recorded: a refactoring must not move a decision.
+
+The recorded outputs under `fixtures/golden/` are what `enforcement-rules decide` printed for
+`examples/*.jsonl`. When a change is meant to alter decisions (a legal correction, a new field),
+regenerate them (`enforcement-rules decide examples/X.jsonl >
+tests/fixtures/golden/X.decisions.jsonl`) and review the diff like any other change of law.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+from enforcement_rules.cli import main
+
+REPO = Path(__file__).resolve().parents[1]
+GOLDEN = Path(__file__).parent / "fixtures" / "golden"
+
+
+@pytest.mark.parametrize("name", ["cases", "awkward_cases"])
+def test_example_decisions_are_byte_identical_to_the_recorded_ones(name: str) -> None:
+    out, err = io.StringIO(), io.StringIO()
+    status = main(["decide", str(REPO / "examples" / f"{name}.jsonl")], out=out, err=err)
+    assert status == 0, err.getvalue()
+    recorded = (GOLDEN / f"{name}.decisions.jsonl").read_text("utf-8")
+    assert out.getvalue() == recorded
