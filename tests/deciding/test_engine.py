@@ -8,10 +8,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 import enforcement_rules as er
-from enforcement_rules.deciding.engine import Engine, compile_condition
+from enforcement_rules.deciding.engine import Engine, compile_atom, compile_conjunction
 from enforcement_rules.deciding.normalise import normalise
 from enforcement_rules.proving.reference import fired_ids
-from enforcement_rules.rulebook.conditions import parse_condition
+from enforcement_rules.rulebook.conditions import alternatives, parse_condition
 from enforcement_rules.testing import facts
 
 RULES = er.load_rules()
@@ -43,12 +43,16 @@ def test_a_batch_gives_each_fact_its_own_firing(batch: list[dict[str, Any]]) -> 
     assert ENGINE.evaluate(messages) == [expected_firing(m) for m in messages]
 
 
-def test_negations_compile_by_de_morgan() -> None:
+def test_negations_become_plain_alternatives_by_de_morgan() -> None:
     condition = parse_condition(
         {"not": {"any": [{"overdue": True}, {"sector": {"not": ["gas", "mining"]}}]}}, ["x"]
     )
-    assert compile_condition(condition) == {
-        "$and": [{"$neq": {"overdue": True}}, {"$or": [{"sector": "gas"}, {"sector": "mining"}]}]
+    assert alternatives(condition) == [
+        (("overdue", "neq", True), ("sector", "eq", "gas")),
+        (("overdue", "neq", True), ("sector", "eq", "mining")),
+    ]
+    assert compile_conjunction(alternatives(condition)[0]) == {
+        "$and": [{"$neq": {"overdue": True}}, {"sector": "gas"}]
     }
 
 
@@ -56,18 +60,58 @@ def test_comparisons_includes_and_exists_compile_and_agree() -> None:
     condition = parse_condition(
         {
             "illegal_income_yuan": {"gte": 100000},
-            "circumstances": {"includes": ["first_offence"]},
+            "circumstances": {"includes": ["first_offence", "coerced"]},
             "decided_on": {"lt": "2021-07-15"},
         },
         ["x"],
     )
-    compiled = compile_condition(condition)
-    assert {"$or": [{"c_first_offence": True}]} in compiled["$and"]
-    assert {"$gte": {"illegal_income_fen": 10_000_000}} in compiled["$and"]
+    found = alternatives(condition)
+    assert len(found) == 2  # one per circumstance
+    assert ("illegal_income_fen", "gte", 10_000_000) in found[0]
+    assert compile_atom(("illegal_income_fen", "gte", 10_000_000)) == {
+        "$gte": {"illegal_income_fen": 10_000_000}
+    }
+    assert compile_atom(("illegal_income_fen", "nex", 1)) == {"$nex": {"illegal_income_fen": 1}}
     fact = {"illegal_income_fen": 10_000_000, "c_first_offence": True, "decided_on": 700000}
     assert condition.holds(fact)
     assert not condition.holds({**fact, "c_first_offence": False})
     assert not condition.holds({**fact, "illegal_income_fen": 9_999_999})
+
+
+def test_contradictory_alternatives_are_dropped() -> None:
+    condition = parse_condition({"all": [{"kind": ["x", "y"]}, {"kind": "x"}]}, ["x", "y"])
+    assert alternatives(condition) == [(("kind", "eq", "x"), ("kind", "eq", "x"))]
+
+
+def meets(atom: tuple[str, str, Any], message: dict[str, Any]) -> bool:
+    """A comparison as durable_rules evaluates it: a field not given meets only `nex`."""
+    field, op, value = atom
+    if field not in message:
+        return op == "nex"
+    actual = message[field]
+    return {
+        "eq": actual == value,
+        "neq": actual != value,
+        "gt": actual > value if op == "gt" else False,
+        "gte": actual >= value if op == "gte" else False,
+        "lt": actual < value if op == "lt" else False,
+        "lte": actual <= value if op == "lte" else False,
+        "ex": True,
+        "nex": False,
+    }[op]
+
+
+@settings(max_examples=200, deadline=None)
+@given(facts(RULES))
+def test_every_rule_holds_exactly_when_one_of_its_alternatives_does(data: dict[str, Any]) -> None:
+    violation = er.Violation.from_dict(data)
+    message = normalise(violation, violation.occurred_on)
+    for rule in RULES.rules:
+        met = any(
+            all(meets(atom, message) for atom in conjunction)
+            for conjunction in alternatives(rule.when)
+        )
+        assert met == rule.when.holds(message), rule.id
 
 
 def test_sessions_are_deleted_after_every_evaluation() -> None:
@@ -77,7 +121,7 @@ def test_sessions_are_deleted_after_every_evaluation() -> None:
         engine.evaluate([message])
     assert engine.live_sessions == 0
     with pytest.raises(Exception, match="309"):  # durable_rules: no such session
-        engine._host.get_facts(engine._name, "s49")
+        engine._host.get_facts(engine._names[0], "s49")
 
 
 def test_a_fact_no_rule_handles_is_an_engine_error() -> None:

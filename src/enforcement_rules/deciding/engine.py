@@ -1,116 +1,88 @@
-"""The only module that touches durable_rules: compile, post, collect, clean up, translate errors.
+"""The only module that touches durable_rules: compile, assert, collect, clean up, translate errors.
 
 Traps handled here (see docs/engine.md):
-- rules are given as dict rulesets with our rule ids as names and as action names (`get_action`);
+- each rule is compiled to one durable rule per alternative (conjunction) of its condition, named
+  `rule id#n` with the rule id as action name (`get_action`): no `$or` in the network, so a rule
+  fires once per alternative that holds, and fired ids are collected as a set per fact;
+- the rule set is cut into shards (`shards`), one durable ruleset each, so that no ruleset nears the
+  engine's fixed tables (a hang past ~511 children of a node, errors 107/108, and the 64-entry
+  matching stack whose error 303 poisons the session); compiling runs under a watchdog;
 - facts are asserted (every matching rule fires), never posted as events (first match only);
 - the session state is itself a message: no condition may test a field the state has (`id`, `sid`);
 - each evaluation uses a fresh session id and deletes it in `finally` (about 1,024 live sessions
-  exhaust the engine); one `Host` per rule set, guarded by a lock;
+  exhaust the engine), except a session the engine failed in: touching that one crashes the
+  process, so it is abandoned and the ruleset rebuilt under a new name;
+- one `Host` per rule set, guarded by a fork-safe lock; its rulesets are deleted when it goes;
 - `Host` starts two never-ending timer threads; this library uses no timers, so they are disabled;
 - an exception inside an action is swallowed by durable_rules: actions record their own failures
   and the evaluation raises `EngineError`;
-- loading mutates the ruleset dict: a deep copy is passed;
-- a rule fires once per matching `$or` branch: fired ids are collected as a set per fact.
+- loading mutates the ruleset dict: a fresh one is built for every registration.
 """
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import dataclasses
 import itertools
 import threading
+import weakref
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+import durable_rules_engine
 from durable import engine as durable_engine
 
 from ..contract.errors import EngineError
-from ..rulebook.conditions import AllOf, AnyOf, Condition, Not, Test, circumstance_field
+from ..rulebook.conditions import Atom, Conjunction
 from ..rulebook.model import RuleSet
-from .normalise import window_field
+from ..rulebook.network import SENTINEL
+from .forksafe import ForkSafeLock
+from .shards import Shard, plan_shards
 
 _SENTINEL = "__evaluated__"
 _MAX_PRIORITY_GAP = 10  # room between rule priorities; the sentinel fires after every rule
+#: Seconds a ruleset may take to compile before the engine is declared stuck (a healthy shard
+#: compiles in milliseconds; durable_rules loops forever on some oversized networks).
+COMPILE_TIMEOUT_SECONDS = 30.0
+#: Error codes after which durable_rules' session is corrupt (touching it crashes the process).
+_POISONING_ERRORS = ("error code: 303", "error code: 304")
 
 
-def compile_condition(condition: Condition) -> dict[str, Any]:
-    """Translate our condition tree into durable_rules' JSON condition syntax."""
-    if isinstance(condition, AllOf):
-        return {"$and": [compile_condition(item) for item in condition.items]}
-    if isinstance(condition, AnyOf):
-        return {"$or": [compile_condition(item) for item in condition.items]}
-    if isinstance(condition, Not):
-        return _negate(condition.item)
-    return _compile_test(condition)
+def compile_atom(atom: Atom) -> dict[str, Any]:
+    """One comparison in durable_rules' JSON condition syntax."""
+    field, op, value = atom
+    if op == "eq":
+        return {field: value}
+    if op in ("ex", "nex"):
+        return {f"${op}": {field: 1}}
+    return {f"${op}": {field: value}}
 
 
-def _compile_test(test: Test) -> dict[str, Any]:
-    field, value = test.field, test.value
-    compiled: dict[str, Any]
-    if test.op == "eq":
-        compiled = {field: value}
-    elif test.op == "in":
-        assert isinstance(value, tuple)
-        compiled = {"$or": [{field: option} for option in value]}
-    elif test.op == "includes":
-        assert isinstance(value, tuple)
-        compiled = {"$or": [{circumstance_field(code): True} for code in value]}
-    elif test.op == "exists":
-        compiled = {"$ex" if value else "$nex": {field: 1}}
-    else:
-        compiled = {f"${test.op}": {field: value}}
-    if test.negated:
-        return _negate(Test(test.field, test.op, test.value))
-    return compiled
+def compile_conjunction(conjunction: Conjunction) -> dict[str, Any]:
+    """A conjunction as the condition of one durable rule (a chain of alpha nodes)."""
+    if len(conjunction) == 1:
+        return compile_atom(conjunction[0])
+    return {"$and": [compile_atom(atom) for atom in conjunction]}
 
 
-def _negate(condition: Condition) -> dict[str, Any]:
-    """durable_rules has no general `not`: push negation down to the atoms (De Morgan)."""
-    if isinstance(condition, Not):
-        return compile_condition(condition.item)
-    if isinstance(condition, AllOf):
-        return {"$or": [_negate(item) for item in condition.items]}
-    if isinstance(condition, AnyOf):
-        return {"$and": [_negate(item) for item in condition.items]}
-    if condition.negated:
-        return _compile_test(Test(condition.field, condition.op, condition.value))
-    field, value = condition.field, condition.value
-    if condition.op == "eq":
-        return {"$neq": {field: value}}
-    if condition.op == "in":
-        assert isinstance(value, tuple)
-        return {"$and": [{"$neq": {field: option}} for option in value]}
-    if condition.op == "includes":
-        assert isinstance(value, tuple)
-        return {"$and": [{circumstance_field(code): False} for code in value]}
-    if condition.op == "exists":
-        return {"$nex" if value else "$ex": {field: 1}}
-    opposite = {"gt": "$lte", "gte": "$lt", "lt": "$gte", "lte": "$gt"}[condition.op]
-    return {opposite: {field: value}}
+def compile_shard(shard: Shard, rank: Mapping[str, int]) -> dict[str, Any]:
+    """The durable_rules definition of one shard: an engine rule per path, plus the sentinel.
 
-
-def compile_ruleset(rules: RuleSet) -> dict[str, Any]:
-    """The durable_rules definition of a rule set: one rule per rule id, plus the sentinel.
-
-    Each rule's condition is its `when` and its file's window on the date that selects the law
-    version (`as_of`, or the date named by the file's `applies_by`). Priorities follow the rule
-    set's canonical order, so the firing order is fixed.
+    Priorities follow the rule set's canonical order, so the firing order is fixed.
     """
     definition: dict[str, Any] = {}
-    for rank, rule in enumerate(rules.rules):
-        provision = rule.provision
-        field = window_field(provision.applies_by)
-        window: list[dict[str, Any]] = [{"$gte": {field: provision.in_force_from.toordinal()}}]
-        if provision.in_force_until is not None:
-            window.append({"$lt": {field: provision.in_force_until.toordinal()}})
-        definition[rule.id] = {
-            "all": [{"m": {"$and": [*window, compile_condition(rule.when)]}}],
-            "pri": 1 + rank,
-            "run": rule.id,
+    counts: dict[str, int] = {}
+    for rule_id, path in shard.paths:
+        number = counts[rule_id] = counts.get(rule_id, -1) + 1
+        definition[f"{rule_id}#{number}"] = {
+            "all": [{"m": compile_conjunction(path)}],
+            "pri": 1 + rank[rule_id],
+            "run": rule_id,
         }
     definition[_SENTINEL] = {
-        "all": [{"m": {"$ex": {"kind": 1}}}],
-        "pri": 1 + len(rules.rules) + _MAX_PRIORITY_GAP,
+        "all": [{"m": compile_conjunction(SENTINEL)}],
+        "pri": 1 + len(rank) + _MAX_PRIORITY_GAP,
         "run": _SENTINEL,
     }
     return definition
@@ -138,16 +110,55 @@ class _Host(durable_engine.Host):  # type: ignore[misc]
 _host_names = itertools.count()
 
 
+def _register(host: _Host, definitions: Mapping[str, Callable[[], dict[str, Any]]]) -> None:
+    """Compile rulesets on `host` under a watchdog: `EngineError` instead of a hang."""
+    failure: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            host.set_rulesets({name: build() for name, build in definitions.items()})
+        except BaseException as error:  # reported to the caller below
+            failure.append(error)
+
+    worker = threading.Thread(target=work, name="durable_rules compile", daemon=True)
+    worker.start()
+    worker.join(COMPILE_TIMEOUT_SECONDS)
+    if worker.is_alive():
+        raise EngineError(
+            f"durable_rules did not finish compiling {len(definitions)} ruleset(s) within "
+            f"{COMPILE_TIMEOUT_SECONDS:g} s (an oversized network; see docs/engine.md)"
+        )
+    if failure:
+        error = failure[0]
+        raise EngineError(f"durable_rules rejected a compiled ruleset: {error}") from error
+
+
+def _delete_rulesets(rulesets: Sequence[Any]) -> None:
+    """Free durable_rules' memory of rulesets no one can use any more."""
+    for ruleset in rulesets:
+        with contextlib.suppress(Exception):  # at exit the engine may already be gone
+            durable_rules_engine.delete_ruleset(ruleset._handle)
+
+
+class EngineSessionError(EngineError):
+    """durable_rules failed inside a session; `poisoned` when the session must not be touched."""
+
+    def __init__(self, message: str, *, poisoned: bool):
+        self.poisoned = poisoned
+        super().__init__(message)
+
+
 def _run_session(
     host: _Host, ruleset: str, sid: str, messages: Sequence[Mapping[str, Any]]
 ) -> list[str]:
-    """Assert `messages` in session `sid`, then delete the session whatever happened.
+    """Assert `messages` in session `sid`, then delete the session, unless the engine failed in a
+    way that corrupts it (then it is abandoned: deleting it would crash the process).
 
-    Returns the failures durable_rules swallowed into the session state; raises `EngineError`
-    for its own errors (the first error wins over a failed clean-up of a session never made).
+    Returns the failures durable_rules swallowed into the session state; raises
+    `EngineSessionError` for its own errors.
     """
     failures: list[str] = []
-    failed = True
+    poisoned = False
     try:
         if len(messages) == 1:
             host.assert_fact(ruleset, messages[0])
@@ -156,77 +167,92 @@ def _run_session(
         swallowed = host.get_state(ruleset, sid).get("exception")
         if swallowed:
             failures.append(f"durable_rules caught: {swallowed}")
-        failed = False
     except durable_engine.MessageNotHandledException as error:
-        raise EngineError(f"durable_rules did not handle a fact: {error}") from error
+        raise EngineSessionError(
+            f"durable_rules did not handle a fact: {error}", poisoned=False
+        ) from error
     except durable_engine.MessageObservedException as error:
-        raise EngineError(f"durable_rules saw a fact twice: {error}") from error
+        raise EngineSessionError(
+            f"durable_rules saw a fact twice: {error}", poisoned=False
+        ) from error
     except Exception as error:
-        raise EngineError(f"durable_rules failed: {error}") from error
+        poisoned = any(code in str(error) for code in _POISONING_ERRORS)
+        raise EngineSessionError(f"durable_rules failed: {error}", poisoned=poisoned) from error
     finally:
-        try:
-            host.delete_state(ruleset, sid)
-        except Exception as error:
-            if not failed:
-                raise EngineError(f"could not delete session {sid}: {error}") from error
+        if not poisoned:
+            try:
+                host.delete_state(ruleset, sid)
+            except Exception as error:
+                failures.append(f"could not delete session {sid}: {error}")
     return failures
 
 
 class Engine:
-    """One compiled rule set on its own durable_rules host. Thread-safe; reusable."""
+    """One compiled rule set on its own durable_rules host, in shards. Thread-safe; reusable."""
 
     def __init__(self, rules: RuleSet):
         self.rules = rules
         self._rank = {rule.id: rank for rank, rule in enumerate(rules.rules)}
         self.rank = self._rank.__getitem__  # firing order of a rule id
-        self._name = f"enforcement_{rules.digest}_{next(_host_names)}"
-        self._lock = threading.Lock()
+        self.shards = plan_shards(rules.rules, SENTINEL)
+        self._prefix = f"enforcement_{rules.digest}_{next(_host_names)}"
+        self._lock = ForkSafeLock()
         self._sessions = itertools.count()
         self._fired: list[list[str]] = []
-        self._seen: list[bool] = []
+        self._seen: list[int] = []
         self._failures: list[str] = []
         self.live_sessions = 0  # sessions not yet deleted: 0 between calls (tests check it)
+        self.abandoned_sessions = 0  # sessions the engine failed in and that were left alone
         self._host = _Host(lambda name, closure: self._record(name, closure))
-        try:
-            self._host.set_rulesets({self._name: copy.deepcopy(compile_ruleset(rules))})
-        except Exception as error:
-            raise EngineError(f"durable_rules rejected the compiled rule set: {error}") from error
+        self._names = [self._build(shard) for shard in self.shards]
+        # Deleted with the engine (the host's list grows when a poisoned ruleset is rebuilt).
+        self._finalizer = weakref.finalize(self, _delete_rulesets, self._host._ruleset_list)
+
+    def _build(self, shard: Shard, generation: int = 0) -> str:
+        name = f"{self._prefix}_s{shard.index}_g{generation}"
+        _register(self._host, {name: lambda: compile_shard(shard, self._rank)})
+        return name
 
     def _record(self, action_name: str, closure: Any) -> None:
         try:
             index = int(closure.m["ix"])
             if action_name == _SENTINEL:
-                self._seen[index] = True
+                self._seen[index] += 1
             else:
                 self._fired[index].append(action_name)
         except Exception as error:  # durable_rules would swallow it
             self._failures.append(f"{action_name}: {error!r}")
 
     def evaluate(self, facts: Sequence[Mapping[str, Any]]) -> list[tuple[str, ...]]:
-        """Assert normalised facts in one fresh session; per fact, the ids of the rules fired.
-
-        Ids come in firing order (the rule set's canonical priority order).
-        """
+        """Assert normalised facts in a fresh session of every shard; per fact, the ids of the
+        rules fired, in firing order (the rule set's canonical priority order)."""
         if not facts:
             return []
         with self._lock:
-            sid = f"s{next(self._sessions)}"
             self._fired = [[] for _ in facts]
-            self._seen = [False] * len(facts)
+            self._seen = [0] * len(facts)
             self._failures = []
-            messages = [{**fact, "sid": sid, "ix": index} for index, fact in enumerate(facts)]
-            self.live_sessions += 1
-            try:
-                self._failures += _run_session(self._host, self._name, sid, messages)
-            finally:
-                self.live_sessions -= 1
+            for shard in self.shards:
+                self._evaluate_shard(shard, facts)
             if self._failures:
                 raise EngineError("a rule action failed: " + "; ".join(self._failures))
-            if not all(self._seen):
+            if any(seen != len(self.shards) for seen in self._seen):
                 raise EngineError("durable_rules skipped a fact (the sentinel rule did not fire)")
-            # A rule whose condition has several `$or` branches fires once per branch that
-            # matches: a rule either fired for a fact or it did not.
             return [tuple(sorted(set(ids), key=self.rank)) for ids in self._fired]
+
+    def _evaluate_shard(self, shard: Shard, facts: Sequence[Mapping[str, Any]]) -> None:
+        sid = f"s{next(self._sessions)}"
+        messages = [{**fact, "sid": sid, "ix": index} for index, fact in enumerate(facts)]
+        self.live_sessions += 1
+        try:
+            self._failures += _run_session(self._host, self._names[shard.index], sid, messages)
+        except EngineSessionError as error:
+            if error.poisoned:  # leave the session alone; later facts use a rebuilt ruleset
+                self.abandoned_sessions += 1
+                self._names[shard.index] = self._build(shard, self.abandoned_sessions)
+            raise
+        finally:
+            self.live_sessions -= 1
 
 
 # --- Stateful case sessions -------------------------------------------------------------------
@@ -318,18 +344,17 @@ class CaseEngine:
             "pri": len(definition) + _MAX_PRIORITY_GAP,
             "run": _SENTINEL,
         }
+        self._definition = definition
         self._name = f"cases_{next(_host_names)}"
-        self._lock = threading.Lock()
+        self._lock = ForkSafeLock()
         self._sessions = itertools.count()
         self._fired: list[Firing] = []
         self._seen = 0
         self._failures: list[str] = []
         self.live_sessions = 0
         self._host = _Host(self._record)
-        try:
-            self._host.set_rulesets({self._name: copy.deepcopy(definition)})
-        except Exception as error:
-            raise EngineError(f"durable_rules rejected the case rules: {error}") from error
+        _register(self._host, {self._name: lambda: copy.deepcopy(definition)})
+        self._finalizer = weakref.finalize(self, _delete_rulesets, self._host._ruleset_list)
 
     def _record(self, action_name: str, closure: Any) -> None:
         try:
@@ -350,14 +375,19 @@ class CaseEngine:
         if not facts:
             return []
         with self._lock:
-            sid = f"{session}#{next(self._sessions)}"
+            # The session id never contains the caller's case or unit id: durable_rules' own
+            # JSON reading mis-reads quotes, backslashes and control characters in it.
+            sid = f"c{next(self._sessions)}"
             self._fired, self._seen, self._failures = [], 0, []
             messages = [{**fact, "sid": sid} for fact in facts]
             self.live_sessions += 1
             try:
                 self._failures += _run_session(self._host, self._name, sid, messages)
-            except EngineError as error:
-                raise EngineError(f"{error} (case session {session})") from error.__cause__
+            except EngineSessionError as error:
+                if error.poisoned:
+                    self._name = f"{self._name}_r"
+                    _register(self._host, {self._name: lambda: copy.deepcopy(self._definition)})
+                raise EngineError(f"{error} (case session {session!r})") from error.__cause__
             finally:
                 self.live_sessions -= 1
             if self._failures:

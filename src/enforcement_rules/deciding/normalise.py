@@ -13,8 +13,7 @@ from typing import Any
 from ..contract.facts import Violation
 from ..contract.vocabulary import Circumstance
 from ..rulebook.conditions import circumstance_field, engine_field, to_fen
-
-WINDOW_FIELD = "as_of"
+from ..rulebook.model import WINDOW_FIELD
 
 _BOOLEANS = (
     "correctable_on_site",
@@ -27,11 +26,6 @@ _BOOLEANS = (
     "fined_and_refuses",
     "harmful_consequences",
 )
-
-
-def window_field(applies_by: str) -> str:
-    """The message field a provision's in-force window is tested on."""
-    return WINDOW_FIELD if applies_by == "occurred_on" else applies_by
 
 
 def full_years_before(start: dt.date, end: dt.date) -> int:

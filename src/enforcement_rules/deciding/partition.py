@@ -20,8 +20,7 @@ from typing import Any
 import attrs
 
 from ..rulebook.conditions import Test, atoms, circumstance_field
-from ..rulebook.model import Rule, RuleSet
-from .normalise import WINDOW_FIELD, window_field
+from ..rulebook.model import WINDOW_FIELD, Rule, RuleSet, window_field
 
 _ORDERED_OPS = ("gt", "gte", "lt", "lte")
 

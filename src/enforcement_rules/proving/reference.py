@@ -10,8 +10,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from ..deciding.normalise import window_field
-from ..rulebook.model import Rule, RuleSet
+from ..rulebook.model import Rule, RuleSet, window_field
 
 
 def in_window(rule: Rule, message: Mapping[str, Any]) -> bool:

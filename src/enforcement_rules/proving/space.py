@@ -21,10 +21,10 @@ import attrs
 
 from ..contract.facts import Violation
 from ..contract.vocabulary import Circumstance, Sector
-from ..deciding.normalise import WINDOW_FIELD, anniversary, normalise
+from ..deciding.normalise import anniversary, normalise
 from ..deciding.partition import Partition, RuleGroup, rule_tests
 from ..rulebook.conditions import FIELDS, Test, circumstance_field
-from ..rulebook.model import Rule, RuleSet
+from ..rulebook.model import WINDOW_FIELD, Rule, RuleSet
 
 #: A field the class leaves out of the message (an amount not given).
 ABSENT: Any = object()

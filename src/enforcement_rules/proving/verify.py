@@ -31,10 +31,9 @@ import attrs
 
 from ..deciding.decider import Decider
 from ..deciding.engine import Engine
-from ..deciding.normalise import WINDOW_FIELD
 from ..deciding.severity import MORE_SERIOUS, weight
 from ..rulebook.conditions import AllOf, Test
-from ..rulebook.model import Rule, RuleSet
+from ..rulebook.model import WINDOW_FIELD, Rule, RuleSet
 from .examples import run_examples
 from .reference import fired_ids
 from .space import group_reads, group_spaces, readable

@@ -123,6 +123,94 @@ def atoms(condition: Condition) -> list[Test]:
     return [atom for item in condition.items for atom in atoms(item)]
 
 
+#: One comparison a conjunction makes: (message field, operator, value). Operators are those of
+#: the engine: eq, neq, gt, gte, lt, lte, ex (the field is given), nex (it is not).
+Atom = tuple[str, str, Scalar]
+Conjunction = tuple[Atom, ...]
+
+#: At most this many alternatives (conjunctions) per rule: each becomes a path of its own in the
+#: engine, and a rule that expands further would crowd the engine's per-node tables (see
+#: docs/engine.md). A rule file whose condition expands further is refused with the rule named.
+MAX_ALTERNATIVES = 64
+
+_OPPOSITE = {"gt": "lte", "gte": "lt", "lt": "gte", "lte": "gt", "eq": "neq", "neq": "eq"}
+
+
+def alternatives(condition: Condition, limit: int = MAX_ALTERNATIVES) -> list[Conjunction]:
+    """The condition as alternatives of plain comparisons (disjunctive normal form), or
+    `ConditionError` when it has more than `limit`.
+
+    Contradictory alternatives (a field equal to two values, or equal and unequal to one) are
+    dropped: no fact meets them. The result holds exactly when the condition holds (`holds`).
+    """
+    found = _dnf(condition, False, limit)
+    kept = [conjunction for conjunction in found if not _contradictory(conjunction)]
+    return list(dict.fromkeys(kept))
+
+
+def _dnf(condition: Condition, negated: bool, limit: int) -> list[Conjunction]:
+    if isinstance(condition, Not):
+        return _dnf(condition.item, not negated, limit)
+    if isinstance(condition, Test):
+        return _test_dnf(condition, negated != condition.negated)
+    conjunctive = isinstance(condition, AllOf) != negated  # De Morgan
+    parts = [_dnf(item, negated, limit) for item in condition.items]
+    if not conjunctive:
+        union = [conjunction for part in parts for conjunction in part]
+        _check_count(len(union), limit)
+        return union
+    product: list[Conjunction] = [()]
+    for part in parts:
+        _check_count(len(product) * len(part), limit)
+        product = [left + right for left in product for right in part]
+    return product
+
+
+def _check_count(count: int, limit: int) -> None:
+    if count > limit:
+        raise ConditionError(
+            (),
+            f"the condition expands to more than {limit} alternatives (the engine's limit per "
+            "rule): split the rule into several rules",
+        )
+
+
+def _test_dnf(test: Test, negated: bool) -> list[Conjunction]:
+    field, value = test.field, test.value
+    if test.op == "includes":
+        assert isinstance(value, tuple)
+        flags = [circumstance_field(code) for code in value]
+        if negated:
+            return [tuple((flag, "eq", False) for flag in flags)]
+        return [((flag, "eq", True),) for flag in flags]
+    if test.op == "in":
+        assert isinstance(value, tuple)
+        if negated:
+            return [tuple((field, "neq", option) for option in value)]
+        return [((field, "eq", option),) for option in value]
+    if test.op == "exists":
+        given = bool(value) != negated
+        return [((field, "ex" if given else "nex", 1),)]
+    assert not isinstance(value, tuple)
+    op = _OPPOSITE[test.op] if negated else test.op
+    return [((field, op, value),)]
+
+
+def _contradictory(conjunction: Conjunction) -> bool:
+    equal: dict[str, Scalar] = {}
+    for field, op, value in conjunction:
+        if op == "eq":
+            if field in equal and equal[field] != value:
+                return True
+            equal[field] = value
+    return any(
+        op == "neq" and equal.get(field, _NOTHING) == value for field, op, value in conjunction
+    )
+
+
+_NOTHING = object()
+
+
 class ConditionError(ValueError):
     """A defect in a `when`, with the path (inside `when`) where it is."""
 

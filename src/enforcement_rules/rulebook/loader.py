@@ -38,6 +38,7 @@ from .model import (
     Rule,
     RuleSet,
 )
+from .network import MAX_CHILDREN, MAX_STACK, Network
 from .safe_yaml import Path as DataPath
 from .safe_yaml import YamlDocument, read_yaml
 
@@ -408,7 +409,7 @@ def _rule(
                 example.get("fires", True),
             )
         )
-    return Rule(
+    rule = Rule(
         id=raw["id"],
         title=raw["title"],
         provision=provision,
@@ -419,6 +420,18 @@ def _rule(
         examples=tuple(examples),
         line=doc.line_of(path),
     )
+    try:
+        fits = Network.alone(rule)
+    except ConditionError as error:  # more alternatives than the engine takes per rule
+        raise _Located((*path, "when"), error.reason) from None
+    if not fits:
+        raise _Located(
+            (*path, "when"),
+            "the condition's network exceeds the engine's limits even in a ruleset of its own "
+            f"(at most {MAX_STACK} comparisons that one fact can meet at once, "
+            f"{MAX_CHILDREN} alternatives below one comparison; docs/engine.md): split the rule",
+        )
+    return rule
 
 
 def _outcome(raw: Mapping[str, Any], path: DataPath) -> Outcome:

@@ -16,6 +16,15 @@ from ..contract.fines import FineRange
 from ..contract.vocabulary import Measure, Penalty, PenaltyAdjustment, Section
 from .conditions import Condition, atoms
 
+#: The message field that holds the date choosing a law version (`occurred_on`, or the decision
+#: date when 从旧兼从轻 compares the later version): most provisions' windows test it.
+WINDOW_FIELD = "as_of"
+
+
+def window_field(applies_by: str) -> str:
+    """The message field a provision's in-force window is tested on."""
+    return WINDOW_FIELD if applies_by == "occurred_on" else applies_by
+
 
 def in_force(day: dt.date, start: dt.date, until: dt.date | None) -> bool:
     """Whether `day` lies in the interval [start, until); `until` None: still in force."""
