@@ -96,7 +96,7 @@ def test_no_module_imports_a_later_stage(path: Path) -> None:
 
 def test_every_module_lies_in_a_stage_subpackage_or_is_an_entry_point() -> None:
     top_level = {module_name(path) for path in SOURCES if "." not in module_name(path)}
-    expected = {"", "cli", "pytest_plugin", "testing", *STAGES, *SIBLINGS}
+    expected = {"", "__main__", "cli", "pytest_plugin", "testing", *STAGES, *SIBLINGS}
     assert top_level <= expected, top_level - expected
 
 

@@ -1,21 +1,36 @@
-"""The fact-space walk: sizes known before walking, classes streamed, facts lawful and in class."""
+"""The fact-space walk: per kind and component, sizes known before walking, classes streamed,
+facts lawful and in class; and bounded: a sub-space past the cap is a finding, not a walk."""
 
 from __future__ import annotations
 
 import itertools
 import math
+import resource
+import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import enforcement_rules as er
 from enforcement_rules.deciding.normalise import normalise
 from enforcement_rules.proving.reference import fired_ids
-from enforcement_rules.proving.space import group_spaces, input_facts, readable
+from enforcement_rules.proving.space import (
+    MAX_CLASSES,
+    input_facts,
+    linking_rules,
+    readable,
+    subspaces,
+    walked_kinds,
+)
+from enforcement_rules.proving.verify import verify
+from enforcement_rules.review.diff import diff_rules
 
 
-def test_each_group_knows_its_size_and_yields_exactly_that_many_distinct_classes(
+def test_each_sub_space_knows_its_size_and_yields_exactly_that_many_distinct_classes(
     rules: er.RuleSet,
 ) -> None:
-    spaces = group_spaces(rules)
-    assert len(spaces) > 1  # the bundled rules fall into independent groups
+    spaces = subspaces(rules)
+    assert len(spaces) > len(rules.covered_kinds)  # per kind, plus the kind-free components
     for space in spaces:
         assert space.size == math.prod(len(v) for v in space.fields.values())
         keys = [space.class_key(message) for message in space.messages()]
@@ -23,25 +38,42 @@ def test_each_group_knows_its_size_and_yields_exactly_that_many_distinct_classes
 
 
 def test_the_walk_is_streamed_not_materialised(rules: er.RuleSet) -> None:
-    biggest = max(group_spaces(rules), key=lambda space: space.size)
+    biggest = max(subspaces(rules), key=lambda space: space.size)
     first = list(itertools.islice(biggest.messages(), 3))
     assert len(first) == 3 and biggest.size > 3
 
 
-def test_every_rule_lies_in_exactly_one_group(rules: er.RuleSet) -> None:
-    members = [rule.id for space in group_spaces(rules) for rule in space.members]
-    assert sorted(members) == sorted(rule.id for rule in rules.rules)
+def test_every_rule_is_walked_and_every_penalty_rule_of_a_kind_in_one_component(
+    rules: er.RuleSet,
+) -> None:
+    walked = {rule.id for space in subspaces(rules) for rule in space.members}
+    assert walked == {rule.id for rule in rules.rules}
+    for kind in rules.covered_kinds:
+        holding = [
+            space
+            for space in subspaces(rules)
+            if space.kind == kind and any(r.then.decides_penalty for r in space.members)
+        ]
+        assert len(holding) == 1, kind
+        assert {r.id for r in rules.penalty_rules(kind)} <= holding[0].rule_ids
+
+
+def test_a_component_that_does_not_read_the_kind_is_walked_once(rules: er.RuleSet) -> None:
+    free = [space.rule_ids for space in subspaces(rules) if space.kind is None]
+    assert free and len(free) == len(set(free))
+    assert set(walked_kinds(rules)) == set(rules.covered_kinds)
 
 
 def test_readable_facts_are_lawful_inputs_that_fire_what_their_class_fires(
     rules: er.RuleSet, decider: er.Decider
 ) -> None:
     """Every class becomes a lawful input fact; a class whose dates are in lawful order becomes a
-    fact that fires the group's rules exactly as the class does. (The walk also meets classes no
-    real fact has, such as a discovery before the violation; those map to a nearby lawful fact.)"""
+    fact that fires the component's rules exactly as the class does. (The walk also meets
+    classes no real fact has, such as a discovery before the violation; those map to a nearby
+    lawful fact.)"""
     lawful_classes = 0
-    for space in group_spaces(rules):
-        ids = space.group.rule_ids
+    for space in subspaces(rules):
+        ids = space.rule_ids
         for message in space.messages():
             fact = readable(message, space.reads)
             violation = decider.violation(fact)  # raises if not a lawful input
@@ -53,7 +85,7 @@ def test_readable_facts_are_lawful_inputs_that_fire_what_their_class_fires(
             assert [i for i in fired_ids(rules, again) if i in ids] == [
                 i for i in fired_ids(rules, message) if i in ids
             ], fact
-    assert lawful_classes > 1000
+    assert lawful_classes > 500
 
 
 def test_input_facts_are_unique_and_cover_every_sector_for_each_kind(rules: er.RuleSet) -> None:
@@ -64,3 +96,72 @@ def test_input_facts_are_unique_and_cover_every_sector_for_each_kind(rules: er.R
         sectors = {fact["sector"] for fact in facts if fact["kind"] == kind}
         assert sectors == set(er.Sector.codes()), kind
     assert facts == sorted(facts, key=lambda fact: (fact["occurred_on"], fact["kind"]))
+
+
+# -- the cap -------------------------------------------------------------------------------
+
+#: One measure rule that reads the fields of three otherwise separate components of
+#: `blocked_exits` (penalty stage, hazards, circumstances and the limitation dates).
+LINKING_RULE = """
+  - id: linking-measure
+    title: 把三个部分连在一起的措施规则 (a measure rule linking three parts)
+    when:
+      kind: blocked_exits
+      hazard: major
+      overdue: true
+      circumstances: {includes: first_offence}
+      discovered_on: {gte: '2020-01-01'}
+    then: {measures: [other_lawful_measure]}
+    examples:
+      - name: 例 (example)
+        facts: {kind: blocked_exits, occurred_on: '2022-01-01', hazard: major, overdue: true,
+                circumstances: [first_offence]}
+        expect: {measures: [correct_by_deadline, stop_immediately, other_lawful_measure]}
+"""
+
+
+def rules_with_linking_rule(root: Path) -> Path:
+    shutil.copytree(er.bundled_rules_dir(), root)
+    target = root / "work_safety_law" / "2021" / "art105_dormitories_and_exits.yaml"
+    target.write_text(target.read_text("utf-8").rstrip() + "\n" + LINKING_RULE, "utf-8")
+    return root
+
+
+def test_a_linking_rule_makes_an_oversized_sub_space_that_is_reported_not_walked(
+    tmp_path: Path,
+) -> None:
+    """Defect: one measure rule on blocked_exits that read a date threshold merged two groups
+    into 175,472,744 classes and `check` died of the OOM killer."""
+    rules = er.load_rules(rules_with_linking_rule(tmp_path / "rules"))
+    oversized = [space for space in subspaces(rules) if space.size > MAX_CLASSES]
+    assert [space.kind for space in oversized] == ["blocked_exits"]
+    assert linking_rules(oversized[0], rules)[0][0] == "linking-measure"
+    report = verify(rules, run_rule_examples=False)
+    (cap,) = [finding for finding in report.findings if finding.category == "cap"]
+    assert cap.rule_ids[0] == "linking-measure"
+    assert "not walked" in cap.message and "without linking-measure" in cap.message
+    assert not report.ok
+
+
+def test_check_on_an_oversized_rule_set_stays_bounded_in_memory_and_time(tmp_path: Path) -> None:
+    root = rules_with_linking_rule(tmp_path / "rules")
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    done = subprocess.run(
+        [sys.executable, "-m", "enforcement_rules", "check", str(root)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    assert done.returncode == 1, done.stderr
+    assert "cap: " in done.stdout and "linking-measure" in done.stdout
+    assert max(peak_kib, before) < 1024 * 1024  # under 1 GiB
+
+
+def test_diff_lists_what_it_could_not_walk_and_does_not_claim_no_change(tmp_path: Path) -> None:
+    rules = er.load_rules(rules_with_linking_rule(tmp_path / "rules"))
+    result = diff_rules(rules, rules, labels=("a", "b"))
+    assert not result.empty
+    assert len(result.unwalked) == 2 and result.unwalked[0].startswith("a: kind blocked_exits")
+    assert "not walked (above the cap)" in result.to_text()

@@ -1,11 +1,18 @@
 """The fact space of a rule set, walked class by class: the one walk `check` and `diff` share.
 
-Every field a rule reads is cut into the classes its conditions can tell apart (codes by the sets
-they appear in, booleans, ordered values at the thresholds and version boundaries). Rules that read
-disjoint fields form independent groups (see `deciding.partition`), so each group's classes are
-walked on their own, the fields it does not read left at their defaults: that is exhaustive for
-what the group decides, and small. A `GroupSpace` knows its size before it yields anything, and
-yields its classes one at a time, so a caller can bound the walk instead of running out of memory.
+A fact has one kind, so the walk fixes the kind first. For kind K only the rules one of whose
+alternatives can hold for K matter; among them, rules that share no field (the kind and the
+version date aside) fire independently, so they fall into components walked one at a time, every
+other field at its default. The penalty rules of K always stay in one component, so that gaps and
+conflicts between them are seen; a component whose rules do not read the kind is the same for
+every kind and is walked once. Within a component each field is cut into the classes its
+comparisons can tell apart (codes by the sets they appear in, booleans, ordered values at the
+thresholds and version boundaries), and the classes are the cross product.
+
+That is exhaustive for what each rule decides, and it is a sum over kinds and components rather
+than one product over everything. A `SubSpace` knows its size before it yields anything, and
+yields its classes one at a time; a caller bounds the walk with `MAX_CLASSES` and reports, instead
+of walking, a sub-space above it (`linking_rules` says which rules made it so large).
 """
 
 from __future__ import annotations
@@ -22,75 +29,136 @@ import attrs
 from ..contract.facts import Violation
 from ..contract.vocabulary import Circumstance, Sector
 from ..deciding.normalise import anniversary, normalise
-from ..deciding.partition import Partition, RuleGroup, rule_tests
-from ..rulebook.conditions import FIELDS, Test, circumstance_field
+from ..rulebook.conditions import FIELDS, Atom, Conjunction, alternatives, circumstance_field
 from ..rulebook.model import WINDOW_FIELD, Rule, RuleSet
+from ..rulebook.network import rule_paths
+
+#: The most classes one sub-space may have for `check` and `diff` to walk it (about a minute of
+#: engine time); a larger one is a finding that names the rules linking it, not a walk.
+MAX_CLASSES = 1_000_000
 
 #: A field the class leaves out of the message (an amount not given).
 ABSENT: Any = object()
 
 
 @attrs.frozen
-class GroupSpace:
-    """The classes of one independent rule group: one normalised fact per class.
+class SubSpace:
+    """The classes of one component of rules for one kind: one normalised fact per class.
 
-    `fields` maps each message field the group reads to its representative values (one per class
-    of that field); the classes are their cross product, over a `base` message at the defaults.
+    `fields` maps each message field the component reads to its representative values (one per
+    class of that field); the classes are their cross product, over `base` (the defaults, with
+    the kind set). `kind` is None for a component whose rules do not read the kind.
     """
 
-    group: RuleGroup
+    kind: str | None
     members: tuple[Rule, ...]
     fields: Mapping[str, tuple[Any, ...]]
     base: Mapping[str, Any] = attrs.field(repr=False)
 
     @property
     def size(self) -> int:
-        """How many classes the walk of this group yields (known before walking it)."""
+        """How many classes the walk yields (known before walking it)."""
         return math.prod(len(values) for values in self.fields.values())
 
     @property
+    def rule_ids(self) -> frozenset[str]:
+        return frozenset(rule.id for rule in self.members)
+
+    @property
     def reads(self) -> set[str]:
-        """The fields the group's rules read (their conditions and their version windows)."""
-        return group_reads(self.members)
+        """The message fields the component's rules read here (the kind included)."""
+        return {*self.fields, "kind"}
 
     def messages(self) -> Iterator[dict[str, Any]]:
         """One normalised fact per class, streamed in a fixed order."""
         names = list(self.fields)
         for values in itertools.product(*(self.fields[name] for name in names)):
-            message = dict(self.base)
-            for name, value in zip(names, values, strict=True):
-                if value is ABSENT:
-                    message.pop(name, None)
-                else:
-                    message[name] = value
-            yield message
+            yield self.message(values)
+
+    def message(self, values: Sequence[Any]) -> dict[str, Any]:
+        """The normalised fact of the class with these `fields` values (in their order)."""
+        message = dict(self.base)
+        for name, value in zip(self.fields, values, strict=True):
+            if value is ABSENT:
+                message.pop(name, None)
+            else:
+                message[name] = value
+        return message
 
     def class_key(self, message: Mapping[str, Any]) -> tuple[Any, ...]:
-        """What tells this group's classes apart: the walked fields' values, in order."""
+        """The walked fields' values of a message of this sub-space, in order."""
         return tuple(message.get(name, ABSENT) for name in self.fields)
 
-
-def group_spaces(rules: RuleSet) -> tuple[GroupSpace, ...]:
-    """The space of every independent rule group of `rules`, in the partition's order."""
-    base = _base_message(rules)
-    spaces = []
-    for group in Partition(rules).groups:
-        members = tuple(rule for rule in rules.rules if rule.id in group.rule_ids)
-        spaces.append(GroupSpace(group, members, _fields(rules, members), base))
-    return tuple(spaces)
+    def describe(self) -> str:
+        """`kind k: field a (3) × field b (2)…`, for reports."""
+        factors = " × ".join(f"{name} ({len(values)})" for name, values in self.fields.items())
+        return f"kind {self.kind or '(any)'}: {factors or 'no field'}"
 
 
-def group_reads(members: Iterable[Rule]) -> set[str]:
-    """The fields a group of rules reads (their conditions and their version windows)."""
-    return {test.field for rule in members for test in rule_tests(rule)}
+def subspaces(rules: RuleSet) -> tuple[SubSpace, ...]:
+    """Every sub-space of `rules`, by kind, then component, in a fixed order."""
+    found: list[SubSpace] = []
+    kind_free: set[frozenset[str]] = set()
+    paths = {rule.id: rule_paths(rule) for rule in rules.rules}
+    for kind in walked_kinds(rules):
+        relevant = [rule for rule in rules.rules if _relevant(paths[rule.id], kind)]
+        for component in _components(relevant, paths, kind):
+            reads_kind = any(
+                atom[0] == "kind" for rule in component for atom in _atoms(paths[rule.id], kind)
+            )
+            ids = frozenset(rule.id for rule in component)
+            if not reads_kind:
+                if ids in kind_free:
+                    continue
+                kind_free.add(ids)
+            fields = _fields(component, paths, kind)
+            base = _base_message(kind)
+            found.append(SubSpace(kind if reads_kind else None, tuple(component), fields, base))
+    return tuple(found)
 
 
-def input_facts(*rule_sets: RuleSet) -> list[dict[str, Any]]:
-    """The classes of every group of each rule set as lawful input facts, without duplicates;
-    plus each kind in every sector, for the routing table. Sorted by date and kind."""
+def walked_kinds(rules: RuleSet) -> list[str]:
+    """The kinds the walk fixes in turn: every kind a penalty rule decides or a rule names."""
+    named = {
+        value
+        for rule in rules.rules
+        for conjunction in alternatives(rule.when)
+        for field, op, value in conjunction
+        if field == "kind" and isinstance(value, str)
+    }
+    kinds = sorted(set(rules.covered_kinds) | named)
+    return kinds or sorted(rules.kinds)[:1]
+
+
+def linking_rules(space: SubSpace, rules: RuleSet, top: int = 3) -> list[tuple[str, int]]:
+    """The rules whose removal would shrink an oversized sub-space most, with its size then.
+
+    An oversized component is usually two reasonable ones tied together by one rule that reads
+    fields of both (a measure rule that also reads a date threshold, say).
+    """
+    paths = {rule.id: rule_paths(rule) for rule in space.members}
+    kind = space.kind or (rules.covered_kinds[0] if rules.covered_kinds else "")
+    results = []
+    for rule in space.members:
+        rest = [member for member in space.members if member.id != rule.id]
+        sizes = [
+            math.prod(len(v) for v in _fields(component, paths, kind).values())
+            for component in _components(rest, paths, kind)
+        ]
+        results.append((rule.id, sum(sizes)))
+    results.sort(key=lambda item: (item[1], item[0]))
+    return [item for item in results[:top] if item[1] < space.size]
+
+
+def input_facts(*rule_sets: RuleSet, max_classes: int = MAX_CLASSES) -> list[dict[str, Any]]:
+    """The classes of every sub-space of each rule set (those within `max_classes`) as lawful
+    input facts, without duplicates; plus each kind in every sector, for the routing table.
+    Sorted by date and kind."""
     seen: dict[str, dict[str, Any]] = {}
     for rules in rule_sets:
-        for space in group_spaces(rules):
+        for space in subspaces(rules):
+            if space.size > max_classes:
+                continue
             reads = space.reads
             for message in space.messages():
                 fact = readable(message, reads)
@@ -110,10 +178,10 @@ def input_facts(*rule_sets: RuleSet) -> list[dict[str, Any]]:
 def readable(message: Mapping[str, Any], reads: Iterable[str]) -> dict[str, Any]:
     """A walked class as a valid input fact a lawyer can read and decide, in the same class.
 
-    `reads` are the fields the class's rule group reads. Dates it does not read take their
-    defaults (discovered and decided on the day it occurred); the discovery date is moved into the
-    year the limitation class needs (`discovered_after_full_years` is derived, not an input), and
-    the decision follows the discovery.
+    `reads` are the fields the class's rules read. Dates they do not read take their defaults
+    (discovered and decided on the day it occurred); the discovery date is moved into the year
+    the limitation class needs (`discovered_after_full_years` is derived, not an input), and the
+    decision follows the discovery.
     """
     facts = _raw_facts(message)
     reads = set(reads)
@@ -131,67 +199,114 @@ def readable(message: Mapping[str, Any], reads: Iterable[str]) -> dict[str, Any]
     return fact
 
 
+def canonical_text(data: Any) -> str:
+    """A canonical text of JSON data, to tell equal facts (and equal changes) apart."""
+    return json.dumps(data, ensure_ascii=False, sort_keys=True)
+
+
+# -- which rules, which components ---------------------------------------------------------
+
+
+def _consistent(atom: Atom, kind: str) -> bool:
+    field, op, value = atom
+    if field != "kind":
+        return True
+    return value == kind if op == "eq" else value != kind
+
+
+def _relevant(paths: Sequence[Conjunction], kind: str) -> bool:
+    return any(all(_consistent(atom, kind) for atom in path) for path in paths)
+
+
+def _atoms(paths: Sequence[Conjunction], kind: str) -> list[Atom]:
+    """The comparisons of the alternatives that can hold for `kind`."""
+    return [atom for path in paths if all(_consistent(a, kind) for a in path) for atom in path]
+
+
+def _components(
+    relevant: Sequence[Rule], paths: Mapping[str, Sequence[Conjunction]], kind: str
+) -> list[list[Rule]]:
+    """Rules linked by a shared field (kind and version date aside); penalty rules together."""
+    parent = {rule.id: rule.id for rule in relevant}
+
+    def root(rule_id: str) -> str:
+        while parent[rule_id] != rule_id:
+            parent[rule_id] = parent[parent[rule_id]]
+            rule_id = parent[rule_id]
+        return rule_id
+
+    owner: dict[str, str] = {}
+    deciding = [rule.id for rule in relevant if rule.then.decides_penalty]
+    for first, other in itertools.pairwise(deciding):
+        parent[root(other)] = root(first)
+    for rule in relevant:
+        for field in {a[0] for a in _atoms(paths[rule.id], kind)} - {"kind", WINDOW_FIELD}:
+            if field in owner:
+                parent[root(rule.id)] = root(owner[field])
+            else:
+                owner[field] = rule.id
+    groups: dict[str, list[Rule]] = {}
+    for rule in relevant:
+        groups.setdefault(root(rule.id), []).append(rule)
+    return sorted(groups.values(), key=lambda group: min(rule.id for rule in group))
+
+
 # -- representatives of each field ---------------------------------------------------------
 
 
-def _fields(rules: RuleSet, members: Sequence[Rule]) -> dict[str, tuple[Any, ...]]:
-    tests = [test for rule in members for test in rule_tests(rule)]
-    fields: dict[str, tuple[Any, ...]] = {}
-    for field in dict.fromkeys(test.field for test in tests):
-        if field == "circumstances":  # travels as one flag per code: vary one code per class
-            includes = [t for t in tests if t.field == field]
-            named = [c for c in Circumstance.codes() if any(c in _values(t) for t in includes)]
-            for code in _code_classes(named, includes):
-                fields[circumstance_field(code)] = (False, True)
-            continue
-        fields[field] = tuple(
-            _representatives(rules, field, [t for t in tests if t.field == field])
-        )
-    return fields
+def _fields(
+    members: Sequence[Rule], paths: Mapping[str, Sequence[Conjunction]], kind: str
+) -> dict[str, tuple[Any, ...]]:
+    by_field: dict[str, list[tuple[str, str, Any]]] = {}
+    for rule in members:
+        for field, op, value in _atoms(paths[rule.id], kind):
+            if field != "kind":
+                by_field.setdefault(field, []).append((rule.id, op, value))
+    # Circumstances travel as one flag per code: each flag a rule reads is a boolean field of its
+    # own (several may have to hold at once, e.g. first offence, minor harm and corrected).
+    return {
+        field: tuple(_representatives(field, by_field[field]))
+        for field in sorted(by_field, key=_field_order)
+    }
 
 
-def _base_message(rules: RuleSet) -> dict[str, Any]:
-    kind = rules.covered_kinds[0] if rules.covered_kinds else next(iter(rules.kinds))
-    violation = Violation(kind=kind, occurred_on=dt.date(2022, 1, 1))
-    return normalise(violation, violation.occurred_on)
+def _field_order(field: str) -> tuple[int, str]:
+    return (0 if field == WINDOW_FIELD else 1, field)
 
 
-def _representatives(rules: RuleSet, field: str, tests: Sequence[Test]) -> list[Any]:
-    if field.startswith("c_"):
-        return [False, True]
+def _representatives(field: str, tests: Sequence[tuple[str, str, Any]]) -> list[Any]:
     kind = FIELDS[field][0] if field in FIELDS else ("number" if field.endswith("_fen") else "date")
-    if field == "kind":
-        return sorted(set(rules.covered_kinds) | {str(v) for t in tests for v in _values(t)})
+    if kind == "bool" or field.startswith("c_"):
+        return [False, True]
     if kind == "code":
         enum_type = FIELDS[field][1]
         assert enum_type is not None
         return _code_classes([str(m.value) for m in enum_type], tests)
-    if kind == "bool":
-        return [False, True]
     cuts: set[int] = set()
-    for test in tests:
-        if test.op in ("gte", "lt"):
-            cuts.add(int(test.value))  # type: ignore[arg-type]
-        elif test.op in ("gt", "lte"):
-            cuts.add(int(test.value) + 1)  # type: ignore[arg-type]
+    for _, op, value in tests:
+        if op in ("gte", "lt"):
+            cuts.add(int(value))
+        elif op in ("gt", "lte"):
+            cuts.add(int(value) + 1)
     ordered = sorted(cuts)
     values: list[Any] = ([ordered[0] - 1] if ordered else [0]) + ordered
-    if any(test.op == "exists" for test in tests) or field.endswith("_fen"):
+    if any(op in ("ex", "nex") for _, op, _ in tests) or field.endswith("_fen"):
         values.append(ABSENT)
     return values
 
 
-def _values(test: Test) -> tuple[Any, ...]:
-    return test.value if isinstance(test.value, tuple) else (test.value,)
-
-
-def _code_classes(codes: list[str], tests: Sequence[Test]) -> list[str]:
-    """One code per signature: codes that every test treats alike are one class."""
+def _code_classes(codes: list[str], tests: Sequence[tuple[str, str, Any]]) -> list[str]:
+    """One code per signature: codes that every comparison treats alike are one class."""
     seen: dict[tuple[bool, ...], str] = {}
     for code in codes:
-        signature = tuple(code in _values(test) for test in tests)
+        signature = tuple(code == value for _, _, value in tests)
         seen.setdefault(signature, code)
     return list(seen.values())
+
+
+def _base_message(kind: str) -> dict[str, Any]:
+    violation = Violation(kind=kind, occurred_on=dt.date(2022, 1, 1))
+    return normalise(violation, violation.occurred_on)
 
 
 # -- back to input facts -------------------------------------------------------------------
@@ -223,8 +338,3 @@ def _raw_facts(message: Mapping[str, Any]) -> dict[str, Any]:
     if years:
         facts["discovered_after_full_years"] = years
     return facts
-
-
-def canonical_text(data: Any) -> str:
-    """A canonical text of JSON data, to tell equal facts (and equal changes) apart."""
-    return json.dumps(data, ensure_ascii=False, sort_keys=True)

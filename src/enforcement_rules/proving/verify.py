@@ -1,11 +1,11 @@
 """Prove a rule set consistent by walking its whole fact space through the real engine.
 
-Every field a rule reads is cut into the classes its conditions can tell apart (codes by the sets
-they appear in, booleans, ordered values at the thresholds and version boundaries). Rules that read
-disjoint fields form independent groups (see `partition`), so each group's classes are walked on
-their own: that is exhaustive for what the group decides, and small. Each class goes through
-durable_rules and through the plain-Python reference evaluator; the findings:
+The walk (`space`) goes kind by kind and, within a kind, component by component: every class of
+what the rules can tell apart, streamed. Each class goes through durable_rules and through the
+plain-Python reference evaluator; the findings:
 
+- cap: a sub-space with more classes than the walk's cap (`space.MAX_CLASSES`), not walked: the
+  finding names the rules whose removal would shrink it most (they link otherwise separate parts);
 - gap: a fact of a covered kind, inside its law's span, that no penalty rule decides;
 - conflict / overlap: two penalty rules fire for one fact and disagree / agree;
 - unreachable: a rule no fact fires;
@@ -24,7 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 import attrs
@@ -36,9 +36,10 @@ from ..rulebook.conditions import AllOf, Test
 from ..rulebook.model import WINDOW_FIELD, Rule, RuleSet
 from .examples import run_examples
 from .reference import fired_ids
-from .space import group_reads, group_spaces, readable
+from .space import MAX_CLASSES, SubSpace, linking_rules, readable, subspaces
 
 FAILING = (
+    "cap",
     "gap",
     "conflict",
     "overlap",
@@ -117,37 +118,32 @@ def _json(data: Mapping[str, Any]) -> str:
     return json.dumps(data, ensure_ascii=False, sort_keys=False)
 
 
-def verify(rules: RuleSet, *, run_rule_examples: bool = True) -> Report:
-    """Walk the whole fact space of `rules` and report every finding (see the module doc)."""
+def verify(
+    rules: RuleSet, *, run_rule_examples: bool = True, max_classes: int = MAX_CLASSES
+) -> Report:
+    """Walk the whole fact space of `rules` and report every finding (see the module doc).
+
+    The walk is streamed sub-space by sub-space (`space`); a sub-space above `max_classes` is not
+    walked but reported (`cap`), with the rules that link it.
+    """
     started = time.perf_counter()
     findings: list[Finding] = []
     findings += _window_findings(rules)
     findings += _range_findings(rules)
     engine = Engine(rules)
+    spans = _law_spans(rules)
     fired_anywhere: set[str] = set()
+    unwalked: set[str] = set()
     walked = 0
-    for space in group_spaces(rules):
-        members, rule_ids = space.members, space.group.rule_ids
-        messages = list(space.messages())
-        walked += len(messages)
-        fired = _fire(engine, messages, rule_ids)
-        for message, ids in zip(messages, fired, strict=True):
-            fired_anywhere.update(ids)
-            reference = tuple(i for i in fired_ids(rules, message) if i in rule_ids)
-            if reference != ids:
-                findings.append(
-                    Finding(
-                        "engine",
-                        f"durable_rules fired {list(ids)}, "
-                        f"the reference evaluator {list(reference)}",
-                        tuple(sorted(set(ids) ^ set(reference))),
-                        readable(message, group_reads(members)),
-                    )
-                )
-        findings += _penalty_findings(rules, members, messages, fired)
-        findings += _monotonicity_findings(rules, members, messages, fired)
+    for space in subspaces(rules):
+        if space.size > max_classes:
+            findings.append(_cap_finding(space, rules, max_classes))
+            unwalked |= space.rule_ids
+            continue
+        walked += space.size
+        findings += _walk(rules, engine, space, spans, fired_anywhere)
     for rule in rules.rules:
-        if rule.id not in fired_anywhere:
+        if rule.id not in fired_anywhere and rule.id not in unwalked:
             where = f"{rule.provision.file}:{rule.line}"
             findings.append(
                 Finding("unreachable", f"no fact fires this rule ({where})", (rule.id,))
@@ -171,14 +167,62 @@ def verify(rules: RuleSet, *, run_rule_examples: bool = True) -> Report:
     return Report(tuple(findings), walked, len(rules.rules), time.perf_counter() - started)
 
 
+_CHUNK = 512
+
+
+def _walk(
+    rules: RuleSet,
+    engine: Engine,
+    space: SubSpace,
+    spans: Mapping[str, tuple[dt.date, dt.date | None]],
+    fired_anywhere: set[str],
+) -> list[Finding]:
+    """One sub-space through the engine and the reference evaluator, in chunks.
+
+    Only a compact index (class key → rules fired) is kept, for the monotonicity pass.
+    """
+    findings: list[Finding] = []
+    reported: set[tuple[str, ...]] = set()
+    index: dict[tuple[Any, ...], tuple[str, ...]] = {}
+    messages = space.messages()
+    while chunk := list(itertools.islice(messages, _CHUNK)):
+        for message, ids in zip(chunk, _fire(engine, chunk, space.rule_ids), strict=True):
+            fired_anywhere.update(ids)
+            index[space.class_key(message)] = ids
+            reference = tuple(i for i in fired_ids(rules, message) if i in space.rule_ids)
+            if reference != ids:
+                findings.append(
+                    Finding(
+                        "engine",
+                        f"durable_rules fired {list(ids)}, "
+                        f"the reference evaluator {list(reference)}",
+                        tuple(sorted(set(ids) ^ set(reference))),
+                        readable(message, space.reads),
+                    )
+                )
+            findings += _penalty_findings(rules, space, message, ids, spans, reported)
+    findings += _monotonicity_findings(rules, space, index)
+    return findings
+
+
+def _cap_finding(space: SubSpace, rules: RuleSet, max_classes: int) -> Finding:
+    linking = linking_rules(space, rules)
+    because = "; ".join(
+        f"without {rule_id} it would be {size:,} classes" for rule_id, size in linking
+    )
+    return Finding(
+        "cap",
+        f"{space.size:,} classes exceed the walk's cap of {max_classes:,} ({space.describe()}); "
+        f"not walked. The rules reading fields of otherwise separate parts link it"
+        + (f": {because}" if because else ""),
+        tuple(rule_id for rule_id, _ in linking) or tuple(sorted(space.rule_ids)),
+    )
+
+
 def _fire(
     engine: Engine, messages: list[dict[str, Any]], members: frozenset[str]
 ) -> list[tuple[str, ...]]:
-    fired: list[tuple[str, ...]] = []
-    for start in range(0, len(messages), 512):
-        for ids in engine.evaluate(messages[start : start + 512]):
-            fired.append(tuple(i for i in ids if i in members))
-    return fired
+    return [tuple(i for i in ids if i in members) for ids in engine.evaluate(messages)]
 
 
 # -- findings ------------------------------------------------------------------------------
@@ -197,50 +241,50 @@ def _law_spans(rules: RuleSet) -> dict[str, tuple[dt.date, dt.date | None]]:
 
 def _penalty_findings(
     rules: RuleSet,
-    members: Sequence[Rule],
-    messages: Sequence[Mapping[str, Any]],
-    fired: Sequence[tuple[str, ...]],
+    space: SubSpace,
+    message: Mapping[str, Any],
+    ids: tuple[str, ...],
+    spans: Mapping[str, tuple[dt.date, dt.date | None]],
+    reported: set[tuple[str, ...]],
 ) -> list[Finding]:
-    if not any(rule.then.decides_penalty for rule in members):
+    """Gaps and conflicts of one walked class (each reported once per kind, year or rules)."""
+    deciding = [i for i in ids if rules.rule(i).then.decides_penalty]
+    if not deciding and not any(rule.then.decides_penalty for rule in space.members):
         return []
-    spans = _law_spans(rules)
+    kind = message["kind"]
+    day = dt.date.fromordinal(int(message[WINDOW_FIELD]))
     findings: list[Finding] = []
-    reported: set[tuple[str, ...]] = set()
-    for message, ids in zip(messages, fired, strict=True):
-        deciding = [i for i in ids if rules.rule(i).then.decides_penalty]
-        kind = message["kind"]
-        day = dt.date.fromordinal(int(message[WINDOW_FIELD]))
-        in_span = any(
-            spans[law][0] <= day and (spans[law][1] is None or day < spans[law][1])  # type: ignore[operator]
-            for law in {rule.provision.law for rule in rules.penalty_rules(kind)}
-        )
-        if not deciding and in_span:
-            key: tuple[str, ...] = ("gap", kind, str(day.year))
-            if key not in reported:
-                reported.add(key)
-                findings.append(
-                    Finding(
-                        "gap",
-                        f"no penalty rule decides kind '{kind}' here",
-                        (),
-                        readable(message, group_reads(members)),
-                    )
+    in_span = any(
+        spans[law][0] <= day and (spans[law][1] is None or day < spans[law][1])  # type: ignore[operator]
+        for law in {rule.provision.law for rule in rules.penalty_rules(kind)}
+    )
+    if not deciding and in_span:
+        key: tuple[str, ...] = ("gap", kind, str(day.year))
+        if key not in reported:
+            reported.add(key)
+            findings.append(
+                Finding(
+                    "gap",
+                    f"no penalty rule decides kind '{kind}' here",
+                    (),
+                    readable(message, space.reads),
                 )
-        if len(deciding) > 1:
-            outcomes = {_outcome_signature(rules.rule(i)) for i in deciding}
-            category = "conflict" if len(outcomes) > 1 else "overlap"
-            key = (category, *sorted(deciding))
-            if key not in reported:
-                reported.add(key)
-                findings.append(
-                    Finding(
-                        category,
-                        f"{len(deciding)} penalty rules fire for one fact"
-                        + (" and disagree" if category == "conflict" else " (they agree)"),
-                        tuple(deciding),
-                        readable(message, group_reads(members)),
-                    )
+            )
+    if len(deciding) > 1:
+        outcomes = {_outcome_signature(rules.rule(i)) for i in deciding}
+        category = "conflict" if len(outcomes) > 1 else "overlap"
+        key = (category, *sorted(deciding))
+        if key not in reported:
+            reported.add(key)
+            findings.append(
+                Finding(
+                    category,
+                    f"{len(deciding)} penalty rules fire for one fact"
+                    + (" and disagree" if category == "conflict" else " (they agree)"),
+                    tuple(deciding),
+                    readable(message, space.reads),
                 )
+            )
     return findings
 
 
@@ -260,33 +304,33 @@ def _weight(rule: Rule, message: Mapping[str, Any]) -> tuple[int, float, float]:
 
 
 def _monotonicity_findings(
-    rules: RuleSet,
-    members: Sequence[Rule],
-    messages: Sequence[Mapping[str, Any]],
-    fired: Sequence[tuple[str, ...]],
+    rules: RuleSet, space: SubSpace, index: Mapping[tuple[Any, ...], tuple[str, ...]]
 ) -> list[Finding]:
-    index = {_freeze(message): ids for message, ids in zip(messages, fired, strict=True)}
+    """A more serious class never loses a measure or gets a lighter penalty than its milder
+    neighbour (the same class but one `MORE_SERIOUS` field one step milder)."""
+    positions = {field: n for n, field in enumerate(space.fields) if field in MORE_SERIOUS}
     findings: list[Finding] = []
     reported: set[tuple[str, ...]] = set()
-    for message, ids in zip(messages, fired, strict=True):
-        for field, order in MORE_SERIOUS.items():
-            if field not in message or message[field] not in order:
+    for key, ids in index.items():
+        for field, position in positions.items():
+            order = MORE_SERIOUS[field]
+            if key[position] not in order:
                 continue
-            position = order.index(message[field])
-            for worse in order[position + 1 :]:
-                variant = {**message, field: worse}
-                worse_ids = index.get(_freeze(variant))
+            for worse in order[order.index(key[position]) + 1 :]:
+                variant = (*key[:position], worse, *key[position + 1 :])
+                worse_ids = index.get(variant)
                 if worse_ids is None:
                     continue
-                problem = _compare(rules, message, ids, variant, worse_ids)
+                milder_message, worse_message = space.message(key), space.message(variant)
+                problem = _compare(rules, milder_message, ids, worse_message, worse_ids)
                 if problem and (field, *ids, *worse_ids) not in reported:
                     reported.add((field, *ids, *worse_ids))
                     findings.append(
                         Finding(
                             "monotonicity",
-                            f"{field} {message[field]!r} → {worse!r}: {problem}",
+                            f"{field} {key[position]!r} → {worse!r}: {problem}",
                             tuple(dict.fromkeys((*ids, *worse_ids))),
-                            readable(message, group_reads(members)),
+                            readable(milder_message, space.reads),
                         )
                     )
     return findings
@@ -313,10 +357,6 @@ def _compare(
     ):
         return "the more serious fact gets a lighter penalty"
     return None
-
-
-def _freeze(message: Mapping[str, Any]) -> tuple[tuple[str, Any], ...]:
-    return tuple(sorted(message.items()))
 
 
 def _window_findings(rules: RuleSet) -> list[Finding]:

@@ -2,12 +2,12 @@
 
 A lawyer reviewing a change to `rules/` wants the facts it decides differently, not a text diff of
 YAML. `diff_rules` walks the fact space of both rule sets the way `check` does (one fact per
-class of each independent rule group, see `verify`), decides every fact under both, and collapses
+class of each kind's components, see `proving.space`), decides every fact under both, and collapses
 the facts that change the same way (per kind and law version) into one entry with a count and an
 example. Facts one rule set cannot decide (a gap, no law in force, an unknown kind) are
 "undecidable" there, which is a change when the other side decides them.
 
-The walk inherits `check`'s reach: each group's classes with the other fields at their defaults,
+The walk inherits `check`'s reach: each component's classes with the other fields at defaults,
 dates decided at once (no 从旧兼从轻 across versions unless a group reads the decision date).
 Catalogue edits (kinds, laws, routing, procedure) are listed as well, since the walk meets only
 some of their cells.
@@ -42,7 +42,7 @@ from ..contract.errors import (
 )
 from ..contract.facts import Violation
 from ..deciding.decider import Decider
-from ..proving.space import canonical_text, input_facts
+from ..proving.space import MAX_CLASSES, canonical_text, input_facts, subspaces
 from ..rulebook.loader import CATALOGUES
 from ..rulebook.model import Rule, RuleSet
 from .explain import describe
@@ -174,10 +174,13 @@ class RuleDiff:
     undecidable_old: int
     undecidable_new: int
     seconds: float
+    #: Sub-spaces above the walk's cap, not walked (side label and description): where they are,
+    #: the diff cannot say that nothing changed.
+    unwalked: tuple[str, ...] = ()
 
     @property
     def empty(self) -> bool:
-        return not (self.facts or self.rules or self.catalogues)
+        return not (self.facts or self.rules or self.catalogues or self.unwalked)
 
     @property
     def facts_changed(self) -> int:
@@ -195,6 +198,7 @@ class RuleDiff:
             "facts_walked": self.facts_walked,
             "facts_changed": self.facts_changed,
             "undecidable": {"old": self.undecidable_old, "new": self.undecidable_new},
+            "unwalked": list(self.unwalked),
             "seconds": round(self.seconds, 2),
             "rules": {
                 status: [c.to_dict() for c in self.rules_with(status)]
@@ -256,6 +260,7 @@ class RuleDiff:
     def _summary(self) -> str:
         if self.empty:
             return f"no change ({self.facts_walked:,} facts walked, {self.seconds:.1f} s)"
+        unwalked = "".join(f"\nnot walked (above the cap): {entry}" for entry in self.unwalked)
         counts = ", ".join(
             f"{len(self.rules_with(status))} {status}" for status in ("added", "removed", "edited")
         )
@@ -263,18 +268,32 @@ class RuleDiff:
             f"rules: {counts}; catalogue entries changed: {len(self.catalogues)}; "
             f"{self.facts_changed:,} of {self.facts_walked:,} facts walked decided differently "
             f"({len(self.facts)} entries); undecidable: {self.undecidable_old:,} old, "
-            f"{self.undecidable_new:,} new; {self.seconds:.1f} s"
+            f"{self.undecidable_new:,} new; {self.seconds:.1f} s{unwalked}"
         )
 
 
 # -- the walk ------------------------------------------------------------------------------
 
 
-def diff_rules(old: RuleSet, new: RuleSet, *, labels: tuple[str, str] | None = None) -> RuleDiff:
+def diff_rules(
+    old: RuleSet,
+    new: RuleSet,
+    *,
+    labels: tuple[str, str] | None = None,
+    max_classes: int = MAX_CLASSES,
+) -> RuleDiff:
     """Compare two rule sets: rules and catalogues edited, and every walked fact decided
-    differently. `labels` name the two sides in reports (default: their directories)."""
+    differently. `labels` name the two sides in reports (default: their directories). The walk
+    is `check`'s, with the same cap: a sub-space above it is listed as not walked."""
     started = time.perf_counter()
-    facts = input_facts(old, new)
+    facts = input_facts(old, new, max_classes=max_classes)
+    old_label, new_label = labels or (old.source, new.source)
+    unwalked = tuple(
+        f"{label}: {space.describe()}, {space.size:,} classes"
+        for label, rules in ((old_label, old), (new_label, new))
+        for space in subspaces(rules)
+        if space.size > max_classes
+    )
     results = [decide_all(Decider(rules), facts) for rules in (old, new)]
     entries: dict[tuple[str, str, str], list[tuple[dict[str, Any], Result, Result]]] = {}
     changes_of: dict[tuple[str, str, str], tuple[Change, ...]] = {}
@@ -299,7 +318,6 @@ def diff_rules(old: RuleSet, new: RuleSet, *, labels: tuple[str, str] | None = N
                 new=Side.of(found[0][2]),
             )
         )
-    old_label, new_label = labels or (old.source, new.source)
     return RuleDiff(
         old_source=old_label,
         new_source=new_label,
@@ -310,6 +328,7 @@ def diff_rules(old: RuleSet, new: RuleSet, *, labels: tuple[str, str] | None = N
         undecidable_old=sum(isinstance(r, EnforcementRulesError) for r in results[0]),
         undecidable_new=sum(isinstance(r, EnforcementRulesError) for r in results[1]),
         seconds=time.perf_counter() - started,
+        unwalked=unwalked,
     )
 
 
