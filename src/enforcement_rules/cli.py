@@ -26,7 +26,7 @@ from .proving.verify import verify
 from .review.diff import diff_rules, resolve_rules_arg
 from .review.explain import explain
 from .review.render import render
-from .rulebook.loader import CASE_LAW_FILE, load_rules, rule_file_schema
+from .rulebook.loader import load_rules, rule_file_schema
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_BAD_RULES = 0, 1, 2
 
@@ -236,10 +236,8 @@ def _check(rules_dir: str | None, as_json: bool, out: TextIO, err: TextIO) -> in
     except RuleSetError as error:
         print(error, file=err)
         return EXIT_BAD_RULES
-    case_law = Path(rules.source) / CASE_LAW_FILE
     try:
-        if case_law.is_file():  # the case-lifecycle thresholds must load too
-            cases.load_case_law(case_law)
+        cases.case_law_of(rules)  # the case-lifecycle thresholds must load too
     except RuleSetError as error:
         print(error, file=err)
         return EXIT_BAD_RULES

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from .derive import CaseDeriver, DailyFine, Derived
 from .events import Event, EventError, EventType
-from .law import CaseLaw, load_case_law
+from .law import CaseLaw, case_law_of, load_case_law
 from .service import (
     CaseNotFoundError,
     RecordSummary,
@@ -39,6 +39,7 @@ __all__ = [
     "StoredEvent",
     "Timeline",
     "append",
+    "case_law_of",
     "due",
     "load_case_law",
     "record",

@@ -21,8 +21,9 @@ from ..contract.citation import Citation
 from ..contract.codec import InvalidValue, parse_date
 from ..contract.errors import RuleFileError, RuleSetError
 from ..rulebook.loader import CASE_LAW_FILE, bundled_rules_dir, packaged_schema
-from ..rulebook.model import in_force
+from ..rulebook.model import RuleSet, in_force
 from ..rulebook.safe_yaml import YamlDocument, read_yaml
+from ..rulebook.tree import read_file
 
 PROVISIONS = ("correction_order", "resumption", "daily_fine", "closure")
 KNOWN_LAWS = ("work_safety_law", "penalty_measures", "administrative_penalty_law")
@@ -96,11 +97,26 @@ def load_case_law(path: str | Path | None = None) -> CaseLaw:
     """Read and validate the case law file; every defect raises `RuleSetError` with its line."""
     file = Path(path) if path is not None else _default_path()
     try:
-        doc = read_yaml(file.read_text("utf-8"), str(file))
+        text = read_file(file)
     except RuleFileError as error:
         raise RuleSetError([error]) from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise RuleSetError([RuleFileError(str(file), None, None, str(error))]) from None
+    return parse_case_law(text, str(file))
+
+
+def case_law_of(rules: RuleSet) -> CaseLaw | None:
+    """The case law a loaded rules directory declares (`cases/case_law.yaml`), if it has one."""
+    text = rules.data_files.get(CASE_LAW_FILE.as_posix())
+    if text is None:
+        return None
+    return parse_case_law(text, str(Path(rules.source) / CASE_LAW_FILE))
+
+
+def parse_case_law(text: str, file: str) -> CaseLaw:
+    """Validate the text of a case law file; every defect raises `RuleSetError` with its line."""
+    try:
+        doc = read_yaml(text, file)
+    except RuleFileError as error:
+        raise RuleSetError([error]) from None
     errors = [
         _located(doc, tuple(shown.absolute_path), shown.message)
         for error in jsonschema.Draft202012Validator(_schema()).iter_errors(doc.data)
@@ -119,7 +135,7 @@ def load_case_law(path: str | Path | None = None) -> CaseLaw:
         provisions[code] = CaseProvision(code, raw["title"]["zh"], raw["title"]["en"], versions)
     if errors:
         raise RuleSetError(errors)
-    return CaseLaw(source=str(file), provisions=provisions)
+    return CaseLaw(source=file, provisions=provisions)
 
 
 def _located(doc: YamlDocument, path: tuple[str | int, ...], reason: str) -> RuleFileError:

@@ -19,7 +19,7 @@ from cattrs.errors import (
     IterableValidationError,
 )
 
-from .errors import FactError
+from .errors import FactError, excerpt
 from .vocabulary import Code
 
 T = TypeVar("T")
@@ -37,42 +37,42 @@ class InvalidValue(ValueError):
 def parse_date(value: Any) -> dt.date:
     """An ISO calendar date: a `date` or a `YYYY-MM-DD` string that names a real day."""
     if isinstance(value, dt.datetime):
-        raise InvalidValue(f"{value!r} is a date-time, not a date", "an ISO date YYYY-MM-DD")
+        raise InvalidValue(f"{excerpt(value)} is a date-time, not a date", "an ISO date YYYY-MM-DD")
     if isinstance(value, dt.date):
         return value
     if not isinstance(value, str):
-        raise InvalidValue(f"{value!r} is not a date", "an ISO date YYYY-MM-DD")
+        raise InvalidValue(f"{excerpt(value)} is not a date", "an ISO date YYYY-MM-DD")
     try:
         if len(value) != 10:
             raise ValueError(value)
         return dt.date.fromisoformat(value)
     except ValueError:
         raise InvalidValue(
-            f"{value!r} is not a real calendar date", "an ISO date YYYY-MM-DD"
+            f"{excerpt(value)} is not a real calendar date", "an ISO date YYYY-MM-DD"
         ) from None
 
 
 def _strict_bool(value: Any, _: type) -> bool:
     if not isinstance(value, bool):
-        raise InvalidValue(f"{value!r} is not a boolean", ("true", "false"))
+        raise InvalidValue(f"{excerpt(value)} is not a boolean", ("true", "false"))
     return value
 
 
 def _strict_str(value: Any, _: type) -> str:
     if not isinstance(value, str):
-        raise InvalidValue(f"{value!r} is not a string")
+        raise InvalidValue(f"{excerpt(value)} is not a string")
     return value
 
 
 def _strict_int(value: Any, _: type) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidValue(f"{value!r} is not a whole number")
+        raise InvalidValue(f"{excerpt(value)} is not a whole number")
     return value
 
 
 def _strict_float(value: Any, _: type) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise InvalidValue(f"{value!r} is not a number")
+        raise InvalidValue(f"{excerpt(value)} is not a number")
     return float(value)
 
 
@@ -80,7 +80,7 @@ def _enum_hook(value: Any, enum_type: type[Enum]) -> Enum:
     member = enum_type._value2member_map_.get(value) if isinstance(value, str) else None
     if member is None:
         allowed = tuple(str(member.value) for member in enum_type)
-        raise InvalidValue(f"{value!r} is not a known code", allowed)
+        raise InvalidValue(f"{excerpt(value)} is not a known code", allowed)
     return member
 
 

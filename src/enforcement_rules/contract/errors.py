@@ -3,6 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
+
+#: The most characters of a value an error message quotes.
+EXCERPT_LENGTH = 60
+
+
+def excerpt(value: Any, limit: int = EXCERPT_LENGTH) -> str:
+    """A value as an error message quotes it: its repr (which escapes control characters and
+    lone surrogates), cut to `limit` characters with the full length said, so a message never
+    echoes a huge or hostile value in full."""
+    text = repr(value)
+    if len(text) <= limit:
+        return text
+    return f"{text[: limit - 1]}… ({len(text):,} characters)"
 
 
 class EnforcementRulesError(Exception):

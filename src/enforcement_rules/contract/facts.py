@@ -11,7 +11,7 @@ import attrs
 from cattrs.errors import BaseValidationError
 
 from .codec import CONVERTER, field_errors
-from .errors import FactError, FactErrors
+from .errors import FactError, FactErrors, excerpt
 from .vocabulary import Circumstance, Hazard, Sector
 
 _KIND_PATTERN = "lower_snake_case code"
@@ -28,14 +28,16 @@ def _decided_default(self: Violation) -> dt.date:
 
 def _check_kind(_: Violation, __: attrs.Attribute[str], value: str) -> None:
     if not value or not value.replace("_", "a").isalnum() or not value[0].isalpha():
-        raise FactError("kind", f"{value!r} is not a kind code", _KIND_PATTERN)
+        raise FactError("kind", f"{excerpt(value)} is not a kind code", _KIND_PATTERN)
     if value != value.lower() or not value.isascii():
-        raise FactError("kind", f"{value!r} is not a kind code", _KIND_PATTERN)
+        raise FactError("kind", f"{excerpt(value)} is not a kind code", _KIND_PATTERN)
 
 
 def _check_income(_: Violation, __: attrs.Attribute[float | None], value: float | None) -> None:
     if value is not None and not 0 <= value <= MAX_AMOUNT_YUAN:
-        problem = f"{value!r} is negative" if value < 0 else f"{value!r} is out of range"
+        problem = (
+            f"{excerpt(value)} is negative" if value < 0 else f"{excerpt(value)} is out of range"
+        )
         raise FactError("illegal_income_yuan", problem, "a number from 0 to 10^12, or null")
 
 
@@ -98,7 +100,7 @@ class Violation:
             raise FactError("circumstances", "a code is listed twice", Circumstance.codes())
         if "circumstances" in raw and not isinstance(circumstances, list):
             raise FactError(
-                "circumstances", f"{circumstances!r} is not a list", Circumstance.codes()
+                "circumstances", f"{excerpt(circumstances)} is not a list", Circumstance.codes()
             )
         try:
             violation = CONVERTER.structure(raw, cls)
@@ -108,7 +110,7 @@ class Violation:
         except FactError:
             raise
         if kinds is not None and violation.kind not in kinds:
-            raise FactError("kind", f"{violation.kind!r} is not a known kind", sorted(kinds))
+            raise FactError("kind", f"{excerpt(violation.kind)} is not a known kind", sorted(kinds))
         return violation
 
     @classmethod

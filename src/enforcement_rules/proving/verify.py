@@ -16,7 +16,8 @@ plain-Python reference evaluator; the findings:
 - window: versions of one law whose intervals overlap or leave a hole;
 - engine: durable_rules and the reference evaluator disagree;
 - example: a rule file's example that fails;
-- pending: files whose review is pending (listed, never failing).
+- pending: files whose review is pending (listed, never failing);
+- ignored: files of the rules directory that are not read, with the reason (never failing).
 """
 
 from __future__ import annotations
@@ -38,6 +39,8 @@ from .examples import run_examples
 from .reference import fired_ids
 from .space import MAX_CLASSES, SubSpace, linking_rules, readable, subspaces
 
+#: Findings that are listed for review but do not fail `check`.
+LISTED = ("pending", "ignored")
 FAILING = (
     "cap",
     "gap",
@@ -92,7 +95,7 @@ class Report:
             "classes_walked": self.classes_walked,
             "rules": self.rules,
             "seconds": round(self.seconds, 2),
-            "counts": {c: self.count(c) for c in (*FAILING, "pending")},
+            "counts": {c: self.count(c) for c in (*FAILING, *LISTED)},
             "findings": [finding.to_dict() for finding in self.findings],
         }
 
@@ -103,7 +106,7 @@ class Report:
             lines.append(f"{finding.category}: {finding.message}{rules}")
             if finding.example is not None:
                 lines.append(f"    e.g. {_json(finding.example)}")
-        counts = ", ".join(f"{c} {self.count(c)}" for c in (*FAILING, "pending"))
+        counts = ", ".join(f"{c} {self.count(c)}" for c in (*FAILING, *LISTED))
         lines.append(
             f"{'OK' if self.ok else 'FAILED'}: {self.classes_walked:,} classes walked, "
             f"{self.rules} rules, {len(self.failing)} failing findings ({counts}), "
@@ -164,6 +167,7 @@ def verify(
             findings.append(
                 Finding("pending", f"{provision.file}: {provision.review_note.strip()}")
             )
+    findings += [Finding("ignored", f"{file}: {reason}") for file, reason in rules.ignored]
     return Report(tuple(findings), walked, len(rules.rules), time.perf_counter() - started)
 
 

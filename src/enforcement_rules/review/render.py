@@ -18,6 +18,7 @@ from typing import Literal
 
 import attrs
 import jinja2
+import markupsafe
 
 from ..contract.vocabulary import FineTarget, PenaltyAdjustment
 from ..rulebook.model import Provision, Rule, RuleSet
@@ -148,7 +149,7 @@ def render(rules: RuleSet, fmt: Format, out_dir: Path) -> list[Path]:
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     pages = _pages(rules)
-    env = _environment()
+    env = _environment(fmt)
     context = {"digest": rules.digest, "pages": pages}
     written = [out / f"index.{fmt}"]
     _write(
@@ -164,11 +165,15 @@ def render(rules: RuleSet, fmt: Format, out_dir: Path) -> list[Path]:
 
 
 @cache
-def _environment() -> jinja2.Environment:
-    """Templates ship in the package; HTML is autoescaped, Markdown is not (it is not HTML)."""
+def _environment(fmt: Format) -> jinja2.Environment:
+    """Templates ship in the package. Every value from a rule file is escaped on output: HTML by
+    autoescaping, Markdown by `_markdown_text` (HTML specials and link syntax), so a title or
+    note cannot put a script, a frame or a `javascript:` link into the catalogue or the docs
+    site built from it."""
     env = jinja2.Environment(
         loader=jinja2.PackageLoader(__package__, "templates"),
-        autoescape=jinja2.select_autoescape(enabled_extensions=("html",), default=False),
+        autoescape=fmt == "html",
+        finalize=_markdown_text if fmt == "md" else None,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -176,7 +181,28 @@ def _environment() -> jinja2.Environment:
     )
     env.filters["cell"] = _markdown_cell
     env.filters["oneline"] = _oneline
+    env.filters["code"] = _markdown_code
     return env
+
+
+_MARKDOWN_ESCAPES = str.maketrans(
+    {"\\": "\\\\", "&": "&amp;", "<": "&lt;", ">": "&gt;", "[": "\\[", "]": "\\]"}
+)
+
+
+def _markdown_text(value: object) -> object:
+    """A value as Markdown text: no raw HTML, no link or image syntax, no entity from it."""
+    if isinstance(value, markupsafe.Markup):  # already made safe (`code`)
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return value
+    return str(value).translate(_MARKDOWN_ESCAPES)
+
+
+def _markdown_code(value: object) -> markupsafe.Markup:
+    """A value inside a `code span`: Markdown shows it literally, HTML included, so only a
+    backtick (which would end the span) has to go."""
+    return markupsafe.Markup(_oneline(str(value)).replace("`", "'"))
 
 
 def _write(path: Path, text: str) -> None:

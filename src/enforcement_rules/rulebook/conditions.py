@@ -15,6 +15,7 @@ from typing import Any, Literal
 import attrs
 
 from ..contract.codec import InvalidValue, parse_date
+from ..contract.errors import excerpt
 from ..contract.vocabulary import Circumstance, Hazard, Sector
 
 FieldKind = Literal["kind", "code", "bool", "date", "number", "count", "codes"]
@@ -247,7 +248,9 @@ def _parse_field(
     field: str, value: Any, kinds: Collection[str], path: tuple[str | int, ...]
 ) -> list[Condition]:
     if field not in FIELDS:
-        raise ConditionError(path, f"unknown fact field {field!r} (allowed: {', '.join(FIELDS)})")
+        raise ConditionError(
+            path, f"unknown fact field {excerpt(field)} (allowed: {', '.join(FIELDS)})"
+        )
     if isinstance(value, Mapping):
         tests: list[Condition] = []
         for op, operand in value.items():
@@ -259,18 +262,19 @@ def _parse_field(
             elif op == "exists":
                 if FIELDS[field][0] != "number":
                     raise ConditionError(
-                        (*path, op), f"'exists' applies to nullable fields only, not {field!r}"
+                        (*path, op),
+                        f"'exists' applies to nullable fields only, not {excerpt(field)}",
                     )
                 tests.append(Test(engine_field(field), "exists", bool(operand)))
             elif op == "includes":
                 if FIELDS[field][0] != "codes":
                     raise ConditionError(
-                        (*path, op), f"'includes' applies to list fields only, not {field!r}"
+                        (*path, op), f"'includes' applies to list fields only, not {excerpt(field)}"
                     )
                 codes = (operand,) if isinstance(operand, str) else tuple(operand)
                 tests.append(Test(field, "includes", _codes(field, codes, kinds, (*path, op))))
             else:
-                raise ConditionError((*path, op), f"unknown operator {op!r}")
+                raise ConditionError((*path, op), f"unknown operator {excerpt(op)}")
         return tests
     return [_membership(field, value, kinds, path, negated=False)]
 
@@ -281,12 +285,14 @@ def _membership(
     kind = FIELDS[field][0]
     if kind in ("date", "number", "count", "codes"):
         raise ConditionError(
-            path, f"{field!r} takes comparisons (gt, gte, lt, lte) or includes/exists, not equality"
+            path,
+            f"{excerpt(field)} takes comparisons (gt, gte, lt, lte) or includes/exists, "
+            "not equality",
         )
     if kind == "bool":
         if not isinstance(value, bool):
             raise ConditionError(
-                path, f"{field!r} is a boolean: write true or false, not {value!r}"
+                path, f"{excerpt(field)} is a boolean: write true or false, not {excerpt(value)}"
             )
         return Test(field, "eq", value, negated)
     if isinstance(value, list):
@@ -303,7 +309,7 @@ def _codes(
     for value in values:
         if value not in allowed:
             raise ConditionError(
-                path, f"{value!r} is not a {field} code (allowed: {', '.join(allowed)})"
+                path, f"{excerpt(value)} is not a {field} code (allowed: {', '.join(allowed)})"
             )
     return tuple(str(value) for value in values)
 
@@ -314,16 +320,20 @@ def _ordered_value(field: str, value: Any, path: tuple[str | int, ...]) -> int |
         try:
             return parse_date(value).toordinal()
         except InvalidValue as error:
-            raise ConditionError(path, f"{field!r}: {error.problem}") from None
+            raise ConditionError(path, f"{excerpt(field)}: {error.problem}") from None
     if kind == "count":
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise ConditionError(path, f"{field!r} compares with whole numbers ≥ 0, not {value!r}")
+            raise ConditionError(
+                path, f"{excerpt(field)} compares with whole numbers ≥ 0, not {excerpt(value)}"
+            )
         return value
     if kind == "number":
         if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-            raise ConditionError(path, f"{field!r} compares with amounts ≥ 0, not {value!r}")
+            raise ConditionError(
+                path, f"{excerpt(field)} compares with amounts ≥ 0, not {excerpt(value)}"
+            )
         return to_fen(value)
-    raise ConditionError(path, f"{field!r} does not take comparisons (gt, gte, lt, lte)")
+    raise ConditionError(path, f"{excerpt(field)} does not take comparisons (gt, gte, lt, lte)")
 
 
 def date_value(day: dt.date) -> int:

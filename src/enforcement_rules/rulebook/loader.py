@@ -21,7 +21,14 @@ from jsonschema.exceptions import best_match
 
 from ..contract.citation import Citation
 from ..contract.codec import InvalidValue, parse_date
-from ..contract.errors import FactError, FactErrors, RuleFileError, RuleSetError
+from ..contract.errors import (
+    EXCERPT_LENGTH,
+    FactError,
+    FactErrors,
+    RuleFileError,
+    RuleSetError,
+    excerpt,
+)
 from ..contract.facts import Violation
 from ..contract.fines import FineRange
 from ..contract.vocabulary import Code, FineTarget, Measure, Penalty, PenaltyAdjustment, Section
@@ -41,6 +48,7 @@ from .model import (
 from .network import MAX_CHILDREN, MAX_STACK, Network
 from .safe_yaml import Path as DataPath
 from .safe_yaml import YamlDocument, read_yaml
+from .tree import read_tree
 
 CATALOGUES = ("laws.yaml", "kinds.yaml", "routing.yaml", "procedure.yaml")
 #: The case-lifecycle thresholds (`cases.law`): law as data, but not provision rules.
@@ -108,6 +116,14 @@ def _rule_id(doc: YamlDocument, path: DataPath) -> str | None:
     return None
 
 
+def schema_message(error: jsonschema.ValidationError) -> str:
+    """jsonschema's message with the offending value cut to a short excerpt (it quotes it)."""
+    shown = repr(error.instance)
+    if len(shown) > EXCERPT_LENGTH and shown in error.message:
+        return error.message.replace(shown, excerpt(error.instance))
+    return error.message
+
+
 def schema_errors(doc: YamlDocument, schema: dict[str, Any], out: ErrorCollector) -> bool:
     validator = jsonschema.Draft202012Validator(schema)
     found = False
@@ -115,7 +131,7 @@ def schema_errors(doc: YamlDocument, schema: dict[str, Any], out: ErrorCollector
         shown = best_match(error.context) if error.context else error
         path = tuple(shown.absolute_path)
         where = "/".join(map(str, path)) or "the file"
-        out.add(doc, path, f"{where}: {shown.message}")
+        out.add(doc, path, f"{where}: {schema_message(shown)}")
         found = True
     return not found
 
@@ -128,18 +144,15 @@ def load_rules(path: str | Path | None = None) -> RuleSet:
     root = Path(path) if path is not None else bundled_rules_dir()
     if not root.is_dir():
         raise RuleSetError([RuleFileError(str(root), None, None, "not a rules directory")])
+    tree = read_tree(root)
     out = ErrorCollector()
+    out.errors.extend(tree.errors)
     docs: dict[str, YamlDocument] = {}
-    for file in sorted(root.rglob("*.y*ml")):
-        if file.relative_to(root).parts[0] == CASE_LAW_FILE.parts[0]:
-            continue  # read by enforcement_rules.cases, with its own schema
-        name = str(file)
+    for entry in tree.rule_files:
         try:
-            docs[file.relative_to(root).as_posix()] = read_yaml(file.read_text("utf-8"), name)
+            docs[entry.relative] = read_yaml(entry.text, str(entry.path))
         except RuleFileError as error:
             out.errors.append(error)
-        except UnicodeDecodeError:
-            out.errors.append(RuleFileError(name, None, None, "not UTF-8 text"))
     catalogue = _load_catalogues(root, docs, out)
     rules: list[Rule] = []
     for relative, doc in sorted(docs.items()):
@@ -154,14 +167,17 @@ def load_rules(path: str | Path | None = None) -> RuleSet:
     rules.sort(
         key=lambda r: (r.provision.law, r.provision.in_force_from, r.provision.article, r.id)
     )
+    data_files = {entry.relative: entry.text for entry in tree.data_files}
     return RuleSet(
         source=str(root),
-        digest=_digest(doc.data for doc in docs.values()),
+        digest=_digest([*(doc.data for doc in docs.values()), *sorted(data_files.items())]),
         laws=laws,
         kinds=kinds,
         rules=tuple(rules),
         routing=routing,
         procedure=procedure,
+        data_files=data_files,
+        ignored=tree.ignored,
     )
 
 
@@ -212,10 +228,10 @@ def _build_routing(
             for index, code in enumerate(codes):
                 path = ("routing", table, section, index)
                 if code not in allowed[table]:
-                    out.add(doc, path, f"{code!r} is not a known code for {table}")
+                    out.add(doc, path, f"{excerpt(code)} is not a known code for {table}")
                     ok = False
                 elif code in tables[table]:
-                    out.add(doc, path, f"{code!r} is routed to two sections")
+                    out.add(doc, path, f"{excerpt(code)} is routed to two sections")
                     ok = False
                 else:
                     tables[table][code] = Section.parse(section)
@@ -274,7 +290,7 @@ def _build_procedure(
 def _cites(block: Mapping[str, Any], laws: Mapping[str, Law], path: DataPath) -> Citation:
     cites = block["cites"]
     if cites["law"] not in laws:
-        raise _Located((*path, "cites", "law"), f"unknown law {cites['law']!r}")
+        raise _Located((*path, "cites", "law"), f"unknown law {excerpt(cites['law'])}")
     return Citation(
         cites["law"],
         cites["version"],
@@ -306,7 +322,7 @@ def _code(enum_type: type[C], value: str, path: DataPath) -> C:
     except ValueError:
         allowed = ", ".join(enum_type.codes())
         raise _Located(
-            path, f"{value!r} is not a {enum_type.__name__} code (allowed: {allowed})"
+            path, f"{excerpt(value)} is not a {enum_type.__name__} code (allowed: {allowed})"
         ) from None
 
 
@@ -316,14 +332,17 @@ def _build_rules(doc: YamlDocument, catalogue: Catalogue, out: ErrorCollector) -
 
     def provision() -> Provision:
         if data["law"] not in laws:
-            raise _Located(("law",), f"unknown law {data['law']!r} (known: {', '.join(laws)})")
+            raise _Located(
+                ("law",), f"unknown law {excerpt(data['law'])} (known: {', '.join(laws)})"
+            )
         start, until = _window(data["in_force"], ("in_force",))
         items = {}
         for number, item in data["provision"].get("items", {}).items():
             for index, kind in enumerate(item.get("kinds", ())):
                 if kind not in kinds:
                     raise _Located(
-                        ("provision", "items", number, "kinds", index), f"unknown kind {kind!r}"
+                        ("provision", "items", number, "kinds", index),
+                        f"unknown kind {excerpt(kind)}",
                     )
             items[int(number)] = ProvisionItem(
                 int(number), item["text_zh"], tuple(item.get("kinds", ()))

@@ -194,6 +194,10 @@ class RuleSet:
     rules: tuple[Rule, ...]
     routing: Routing
     procedure: tuple[ProcedureVersion, ...]
+    #: Declared data files of the directory (relative path → text), read by their own stage.
+    data_files: Mapping[str, str] = attrs.field(factory=dict, repr=False)
+    #: Files of the directory that are not read, with the reason (`check` lists them).
+    ignored: tuple[tuple[str, str], ...] = ()
 
     _by_id: Mapping[str, Rule] = attrs.field(init=False, repr=False, eq=False)
     _deciding: Mapping[str, tuple[Rule, ...]] = attrs.field(init=False, repr=False, eq=False)

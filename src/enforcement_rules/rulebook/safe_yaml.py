@@ -8,13 +8,14 @@ into its error messages.
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any
 
 import attrs
 import yaml
 
-from ..contract.errors import RuleFileError
+from ..contract.errors import RuleFileError, excerpt
 
 Path = tuple[str | int, ...]
 
@@ -62,7 +63,7 @@ class _Builder:
             raise self.fail(node, "anchors and aliases (&, *) are not allowed in rule files")
         self.seen.add(id(node))
         if node.tag not in _PLAIN_TAGS:
-            raise self.fail(node, f"YAML tag {node.tag!r} is not allowed in rule files")
+            raise self.fail(node, f"YAML tag {excerpt(node.tag)} is not allowed in rule files")
         self.lines[path] = node.start_mark.line + 1
         if isinstance(node, yaml.MappingNode):
             result: dict[str, Any] = {}
@@ -74,7 +75,9 @@ class _Builder:
                     raise self.fail(key_node, "YAML merge keys (<<) are not allowed")
                 if key in result:
                     first = self.lines.get((*path, key), 0)
-                    raise self.fail(key_node, f"duplicate key {key!r} (first at line {first})")
+                    raise self.fail(
+                        key_node, f"duplicate key {excerpt(key)} (first at line {first})"
+                    )
                 self.lines[(*path, key)] = key_node.start_mark.line + 1
                 result[key] = self.build(value_node, (*path, key))
                 self.lines[(*path, key)] = key_node.start_mark.line + 1
@@ -83,8 +86,16 @@ class _Builder:
             return [self.build(item, (*path, index)) for index, item in enumerate(node.value)]
         if node.tag == "tag:yaml.org,2002:timestamp":
             return str(node.value)  # dates stay ISO strings; the model parses them
-        return self.scalars.construct_object(node, deep=True)
+        value = self.scalars.construct_object(node, deep=True)
+        number = isinstance(value, float | int) and not isinstance(value, bool)
+        if number and (not math.isfinite(value) or abs(value) > MAX_NUMBER):
+            limit = f"{MAX_NUMBER:.0e}"
+            raise self.fail(node, f"numbers in rule files are finite and at most {limit}")
+        return value
 
+
+#: The largest number a rule file may hold (amounts are far below; `.inf` and `.nan` are refused).
+MAX_NUMBER = 1e15
 
 _RULE_ID_LINE = re.compile(r"^\s*-?\s*id:\s*['\"]?([a-z0-9][a-z0-9-]*)")
 
