@@ -52,7 +52,8 @@ def test_one_pretty_printed_object_is_one_input(tmp_path: Path) -> None:
 
 
 def test_decide_reads_standard_input(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("sys.stdin", io.StringIO(json.dumps(GOOD)))
+    stdin = io.TextIOWrapper(io.BytesIO(json.dumps(GOOD).encode()), encoding="utf-8")
+    monkeypatch.setattr("sys.stdin", stdin)
     out = io.StringIO()
     assert main(["decide", "-"], out, io.StringIO()) == 0
     assert json.loads(out.getvalue())["law_version"] == "work_safety_law@2021-09-01"

@@ -13,13 +13,14 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
 from . import cases
 from .contract.codec import InvalidValue, parse_date
 from .contract.errors import EnforcementRulesError, FactError, FactErrors, RuleSetError
+from .contract.lines import open_lines, read_items
 from .deciding.decider import Decider
 from .plan.report import plan_report
 from .proving.verify import verify
@@ -29,33 +30,6 @@ from .review.render import render
 from .rulebook.loader import load_rules, rule_file_schema
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_BAD_RULES = 0, 1, 2
-
-
-def _read(source: str) -> str:
-    if source == "-":
-        return sys.stdin.read()
-    return Path(source).read_text("utf-8")
-
-
-def read_inputs(text: str) -> Iterator[tuple[int, Any]]:
-    """(line number, parsed JSON or the error) for one JSON object or for JSON Lines."""
-    stripped = text.strip()
-    if stripped.startswith("{") and "\n" in stripped:
-        try:
-            yield 1, json.loads(stripped)
-            return
-        except json.JSONDecodeError:
-            pass  # not one multi-line object: read as JSON Lines
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            yield number, json.loads(line)
-        except json.JSONDecodeError as error:
-            yield (
-                number,
-                FactError("<facts>", f"not valid JSON: {error.msg} at column {error.colno}"),
-            )
 
 
 def _error_object(line: int, error: EnforcementRulesError) -> dict[str, Any]:
@@ -73,10 +47,18 @@ def _error_object(line: int, error: EnforcementRulesError) -> dict[str, Any]:
 
 
 def _decide_lines(
-    decider: Decider, text: str, out: TextIO, err: TextIO, *, as_text: bool, trace: bool
+    decider: Decider,
+    lines: Iterable[bytes],
+    out: TextIO,
+    err: TextIO,
+    *,
+    as_text: bool,
+    trace: bool,
 ) -> int:
+    """Decide every line: one output line per input line, a bad line an error object in its
+    place (and a message on stderr), the other lines decided all the same."""
     status = EXIT_OK
-    for number, data in read_inputs(text):
+    for number, data in read_items(lines):
         try:
             if isinstance(data, EnforcementRulesError):
                 raise data
@@ -275,14 +257,14 @@ def main(
         print(error, file=err)
         return EXIT_BAD_RULES
     try:
-        text = _read(args.input)
+        lines = open_lines(args.input)
     except OSError as error:
-        print(f"cannot read {args.input}: {error}", file=err)
+        print(f"cannot read {args.input}: {error.strerror or error}", file=err)
         return EXIT_BAD_INPUT
     decider = Decider(rules)
     as_text = args.command == "explain"
     return _decide_lines(
-        decider, text, out, err, as_text=as_text, trace=getattr(args, "trace", False)
+        decider, lines, out, err, as_text=as_text, trace=getattr(args, "trace", False)
     )
 
 

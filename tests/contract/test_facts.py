@@ -3,9 +3,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import attrs
 import pytest
 
-from enforcement_rules import FactError, FactErrors, Violation
+from enforcement_rules import Circumstance, FactError, FactErrors, Sector, Violation
 
 BASE = {"kind": "blocked_exits", "occurred_on": "2024-03-01"}
 
@@ -44,8 +45,10 @@ BAD_FIELDS: list[tuple[str, Any, str]] = [
     ("kind", 7, "not a string"),
     ("kind", "Blocked Exits", "not a kind code"),
     ("occurred_on", "2024-02-30", "not a real calendar date"),
-    ("occurred_on", "01/03/2024", "not a real calendar date"),
-    ("occurred_on", "2024-03-01T10:00:00", "not a real calendar date"),
+    ("occurred_on", "01/03/2024", "not written as YYYY-MM-DD"),
+    ("occurred_on", "2025-W37-2", "not written as YYYY-MM-DD"),
+    ("occurred_on", "20250909", "not written as YYYY-MM-DD"),
+    ("occurred_on", "2024-03-01T10:00:00", "not written as YYYY-MM-DD"),
     ("discovered_on", "2024-02-01", "before occurred_on"),
     ("decided_on", "2024-02-01", "before discovered_on"),
     ("sector", "space", "not a known code"),
@@ -114,3 +117,53 @@ def test_constructing_directly_validates_too() -> None:
         Violation(
             kind="blocked_exits", occurred_on=dt.date(2024, 3, 1), discovered_on=dt.date(2024, 1, 1)
         )
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"overdue": 1}, "overdue"),
+        ({"overdue": "x"}, "overdue"),
+        ({"serious": None}, "serious"),
+        ({"occurred_on": "2024-03-01"}, "occurred_on"),
+        ({"sector": "space"}, "sector"),
+        ({"circumstances": "first_offence"}, "circumstances"),
+        ({"circumstances": ["luck"]}, "circumstances"),
+        ({"illegal_income_yuan": float("nan")}, "illegal_income_yuan"),
+        ({"illegal_income_yuan": "100"}, "illegal_income_yuan"),
+    ],
+)
+def test_violation_validates_every_field_on_construction_and_evolve(
+    changes: dict[str, Any], field: str
+) -> None:
+    """Defect: `Violation(overdue=1)` was decided and `overdue="x"` was blamed on the rules;
+    `attrs.evolve` bypassed validation too."""
+    base = {"kind": "blocked_exits", "occurred_on": dt.date(2024, 3, 1)}
+    with pytest.raises(FactError) as direct:
+        Violation(**{**base, **changes})
+    assert direct.value.field == field
+    with pytest.raises(FactError) as evolved:
+        attrs.evolve(Violation(**base), **changes)
+    assert evolved.value.field == field
+
+
+def test_codes_may_be_given_as_their_json_codes() -> None:
+    violation = Violation(
+        kind="blocked_exits",
+        occurred_on=dt.date(2024, 3, 1),
+        sector="gas",  # type: ignore[arg-type]
+        circumstances=["first_offence"],  # type: ignore[arg-type]
+    )
+    assert violation.sector is Sector.GAS
+    assert violation.circumstances == frozenset({Circumstance.FIRST_OFFENCE})
+
+
+def test_a_non_string_key_is_a_fact_error_not_an_attribute_error() -> None:
+    with pytest.raises(FactError, match="the key 7 is not a string"):
+        Violation.from_dict({**BASE, 7: True})  # type: ignore[dict-item]
+
+
+def test_an_error_never_echoes_a_huge_value_in_full() -> None:
+    with pytest.raises(FactError) as caught:
+        Violation.from_dict({**BASE, "sector": "x" * 100_000_00})
+    assert len(str(caught.value)) < 500 and "characters" in str(caught.value)

@@ -6,7 +6,6 @@ Functions of paths and dates, so the CLI only parses arguments and prints.
 from __future__ import annotations
 
 import datetime as dt
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -14,7 +13,8 @@ from typing import Any
 
 import attrs
 
-from ..contract.errors import EnforcementRulesError
+from ..contract.errors import EnforcementRulesError, FactError
+from ..contract.lines import BlankLine, open_lines, read_items
 from ..deciding.decider import decider_for
 from ..rulebook.model import RuleSet
 from .derive import CaseDeriver
@@ -99,15 +99,17 @@ def record(
     """
     derive = deriver(rules)
     kinds = derive.decider.rules.kinds
-    text = sys.stdin.read() if str(events_path) == "-" else Path(events_path).read_text("utf-8")
+    lines = open_lines(events_path)
     cases: dict[str, int] = {}
     errors: list[dict[str, Any]] = []
     with _open(db_path) as store:
-        for number, line in enumerate(text.splitlines(), start=1):
-            if not line.strip():
-                continue
+        for number, item in read_items(lines):
             try:
-                event = Event.from_json(line, kinds=kinds)
+                if isinstance(item, BlankLine):
+                    continue
+                if isinstance(item, FactError):
+                    raise EventError(item.field, item.problem)
+                event = Event.from_dict(item, kinds=kinds)
                 append(store, event, derive)
             except EventError as error:
                 located = error.at(f"line {number}: ")

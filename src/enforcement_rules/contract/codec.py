@@ -7,6 +7,7 @@ here accept exactly the JSON types of VOCABULARY.md and say what was expected ot
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from enum import Enum
 from typing import Any, TypeVar
@@ -42,14 +43,19 @@ def parse_date(value: Any) -> dt.date:
         return value
     if not isinstance(value, str):
         raise InvalidValue(f"{excerpt(value)} is not a date", "an ISO date YYYY-MM-DD")
+    if not _ISO_DATE.fullmatch(value):  # fromisoformat would take 2025-W37-2 and 20250909
+        raise InvalidValue(
+            f"{excerpt(value)} is not written as YYYY-MM-DD", "an ISO date YYYY-MM-DD"
+        )
     try:
-        if len(value) != 10:
-            raise ValueError(value)
         return dt.date.fromisoformat(value)
     except ValueError:
         raise InvalidValue(
             f"{excerpt(value)} is not a real calendar date", "an ISO date YYYY-MM-DD"
         ) from None
+
+
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
 
 
 def _strict_bool(value: Any, _: type) -> bool:

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Collection, Mapping
-from typing import Any
+import math
+from collections.abc import Collection, Iterable, Mapping
+from typing import Any, TypeVar
 
 import attrs
 from cattrs.errors import BaseValidationError
 
 from .codec import CONVERTER, field_errors
 from .errors import FactError, FactErrors, excerpt
-from .vocabulary import Circumstance, Hazard, Sector
+from .vocabulary import Circumstance, Code, Hazard, Sector
+
+C = TypeVar("C", bound=Code)
 
 _KIND_PATTERN = "lower_snake_case code"
 MAX_AMOUNT_YUAN = 1e12  # amounts travel as whole fen; this keeps them well inside int64
@@ -34,38 +37,85 @@ def _check_kind(_: Violation, __: attrs.Attribute[str], value: str) -> None:
 
 
 def _check_income(_: Violation, __: attrs.Attribute[float | None], value: float | None) -> None:
-    if value is not None and not 0 <= value <= MAX_AMOUNT_YUAN:
-        problem = (
-            f"{excerpt(value)} is negative" if value < 0 else f"{excerpt(value)} is out of range"
-        )
-        raise FactError("illegal_income_yuan", problem, "a number from 0 to 10^12, or null")
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise FactError("illegal_income_yuan", f"{excerpt(value)} is not an amount", _AMOUNTS)
+    if not 0 <= value <= MAX_AMOUNT_YUAN:
+        problem = f"{excerpt(value)} is {'negative' if value < 0 else 'out of range'}"
+        raise FactError("illegal_income_yuan", problem, _AMOUNTS)
+
+
+_AMOUNTS = "a number from 0 to 10^12, or null"
+
+
+def _check_bool(_: Violation, attribute: attrs.Attribute[bool], value: bool) -> None:
+    if not isinstance(value, bool):
+        raise FactError(attribute.name, f"{excerpt(value)} is not a boolean", ("true", "false"))
+
+
+def _check_date(_: Violation, attribute: attrs.Attribute[dt.date], value: dt.date) -> None:
+    if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
+        raise FactError(attribute.name, f"{excerpt(value)} is not a date", "a datetime.date")
+
+
+def _code(enum_type: type[C], field: str, value: Any) -> C:
+    """The code (a member, or its JSON code), else a `FactError` naming `field`."""
+    if isinstance(value, enum_type):
+        return value
+    member = enum_type._value2member_map_.get(value) if isinstance(value, str) else None
+    if member is None:
+        raise FactError(field, f"{excerpt(value)} is not a known code", enum_type.codes())
+    return member  # type: ignore[return-value]
+
+
+def _sector(value: Any) -> Sector:
+    return _code(Sector, "sector", value)
+
+
+def _hazard(value: Any) -> Hazard:
+    return _code(Hazard, "hazard", value)
+
+
+def _circumstances(value: Any) -> frozenset[Circumstance]:
+    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
+        raise FactError("circumstances", f"{excerpt(value)} is not a set of codes")
+    return frozenset(_code(Circumstance, "circumstances", item) for item in value)
 
 
 @attrs.frozen(kw_only=True)
 class Violation:
     """One detected violation. Frozen and validated: an instance is always a lawful input.
 
-    Build it from JSON-shaped data with `Violation.from_dict`, which reports every bad field.
-    `discovered_on` defaults to `occurred_on` and `decided_on` to `discovered_on`.
+    Every field is checked on construction, `attrs.evolve` included (a `FactError` names the
+    field); codes may be given as members or as their JSON codes. Build it from JSON-shaped data
+    with `Violation.from_dict`, which reports every bad field at once. `discovered_on` defaults
+    to `occurred_on` and `decided_on` to `discovered_on`.
     """
 
     kind: str = attrs.field(validator=_check_kind)
-    occurred_on: dt.date
-    discovered_on: dt.date = attrs.field(default=attrs.Factory(_discovered_default, True))
-    decided_on: dt.date = attrs.field(default=attrs.Factory(_decided_default, True))
-    sector: Sector = Sector.OTHER
-    hazard: Hazard = Hazard.NONE
-    correctable_on_site: bool = False
-    activity_ongoing: bool = False
-    workers_in_danger: bool = False
-    safety_assured: bool = True
-    nonconforming_equipment: bool = False
-    overdue: bool = False
-    serious: bool = False
-    fined_and_refuses: bool = False
+    occurred_on: dt.date = attrs.field(validator=_check_date)
+    discovered_on: dt.date = attrs.field(
+        default=attrs.Factory(_discovered_default, True), validator=_check_date
+    )
+    decided_on: dt.date = attrs.field(
+        default=attrs.Factory(_decided_default, True), validator=_check_date
+    )
+    sector: Sector = attrs.field(default=Sector.OTHER, converter=_sector)
+    hazard: Hazard = attrs.field(default=Hazard.NONE, converter=_hazard)
+    correctable_on_site: bool = attrs.field(default=False, validator=_check_bool)
+    activity_ongoing: bool = attrs.field(default=False, validator=_check_bool)
+    workers_in_danger: bool = attrs.field(default=False, validator=_check_bool)
+    safety_assured: bool = attrs.field(default=True, validator=_check_bool)
+    nonconforming_equipment: bool = attrs.field(default=False, validator=_check_bool)
+    overdue: bool = attrs.field(default=False, validator=_check_bool)
+    serious: bool = attrs.field(default=False, validator=_check_bool)
+    fined_and_refuses: bool = attrs.field(default=False, validator=_check_bool)
     illegal_income_yuan: float | None = attrs.field(default=None, validator=_check_income)
-    harmful_consequences: bool = False
-    circumstances: frozenset[Circumstance] = frozenset()
+    harmful_consequences: bool = attrs.field(default=False, validator=_check_bool)
+    circumstances: frozenset[Circumstance] = attrs.field(
+        default=frozenset(), converter=_circumstances
+    )
 
     def __attrs_post_init__(self) -> None:
         if self.discovered_on < self.occurred_on:
@@ -92,6 +142,9 @@ class Violation:
         """
         if not isinstance(data, Mapping):
             raise FactError("<facts>", f"{type(data).__name__} is not a JSON object")
+        for key in data:
+            if not isinstance(key, str):
+                raise FactError("<facts>", f"the key {excerpt(key)} is not a string")
         raw = dict(data)
         circumstances = raw.get("circumstances")
         if isinstance(circumstances, list) and len(set(map(str, circumstances))) != len(

@@ -15,16 +15,15 @@ line, field and what is allowed, so a clerk can fix the whole file in one pass.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 from collections.abc import Iterable, Mapping
-from pathlib import Path
 from typing import Any
 
 import attrs
 
 from ..contract.codec import InvalidValue, parse_date
 from ..contract.errors import FactError, FactErrors
+from ..contract.lines import BlankLine, open_lines, read_items
 from ..contract.vocabulary import Sector
 from .model import Plan
 
@@ -113,17 +112,17 @@ def _raw_records(source: RecordSource, errors: list[RecordError]) -> Iterable[tu
     if isinstance(source, str | os.PathLike):
         name = os.fspath(source)
         try:
-            text = Path(name).read_text("utf-8")
-        except (OSError, UnicodeDecodeError) as error:
-            errors.append(RecordError(name, 0, "<file>", f"cannot read: {error}"))
+            lines = open_lines(name)
+        except OSError as error:
+            errors.append(RecordError(name, 0, "<file>", f"cannot read: {error.strerror}"))
             return
-        for number, line in enumerate(text.splitlines(), start=1):
-            if not line.strip():
+        for number, item in read_items(lines):
+            if isinstance(item, BlankLine):
                 continue
-            try:
-                yield name, number, json.loads(line)
-            except json.JSONDecodeError as error:
-                errors.append(RecordError(name, number, "<record>", f"not valid JSON: {error.msg}"))
+            if isinstance(item, FactError):
+                errors.append(RecordError(name, number, "<record>", item.problem))
+            else:
+                yield name, number, item
         return
     for number, raw in enumerate(source, start=1):
         yield "<records>", number, raw
