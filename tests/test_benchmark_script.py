@@ -24,3 +24,19 @@ def test_benchmark_prints_every_figure_with_its_ratio() -> None:
     ):
         assert label in done.stdout
     assert done.stdout.count("baseline\n") + done.stdout.count("baseline") >= 10
+
+
+def test_case_benchmark_prints_a_row_of_positive_figures_per_size() -> None:
+    script = SCRIPT.with_name("bench_cases.py")
+    done = subprocess.run(
+        [sys.executable, str(script), "--sizes", "50,100", "--repeat", "1"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    rows = [line.split() for line in done.stdout.splitlines()[1:]]
+    assert [row[0] for row in rows] == ["50", "100"]
+    for row in rows:
+        append_ms, read_ms, ratio = float(row[1]), float(row[4]), float(row[-1])
+        assert append_ms > 0 and read_ms > 0 and ratio > 0

@@ -144,6 +144,8 @@ def _case(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         if args.case_command == "record":
             summary = cases.record(args.db, args.events)
             print(json.dumps(summary.to_dict(), ensure_ascii=False, indent=2), file=out)
+            for skipped in summary.already_recorded:
+                print(f"line {skipped['line']}: already recorded, skipped", file=err)
             for problem in summary.errors:
                 print(f"line {problem['line']}: {problem['error']['message']}", file=err)
             return EXIT_BAD_INPUT if summary.errors else EXIT_OK

@@ -286,6 +286,7 @@ WRITER = textwrap.dedent(
     import sys
     from enforcement_rules.cases import Event, SeqConflict, SqliteEventStore, append
     db, case, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    writer = sys.argv[4] if len(sys.argv) > 4 else "w"
     store = SqliteEventStore(db)
     if not store.events(case):
         first = {"case_id": case, "type": "finding", "on": "2022-03-01",
@@ -295,8 +296,9 @@ WRITER = textwrap.dedent(
         except SeqConflict:
             pass  # the other writer opened the case first
     for n in range(count):
-        payment = Event.from_dict(
-            {"case_id": case, "type": "payment", "on": "2022-03-02", "amount_yuan": n}
+        payment = Event.from_dict(  # equal payments of two writers: distinct event ids
+            {"case_id": case, "type": "payment", "on": "2022-03-02", "amount_yuan": n,
+             "event_id": f"{writer}-{n}"}
         )
         seq = append(store, payment)
         print(case, seq, n, flush=True)  # acknowledged: printed after the commit
@@ -333,12 +335,12 @@ def test_concurrent_writers_on_one_database(tmp_path: Path) -> None:
     SqliteEventStore(db).close()
     writers = [
         subprocess.Popen(
-            [sys.executable, "-c", WRITER, str(db), "SHARED", "60"],
+            [sys.executable, "-c", WRITER, str(db), "SHARED", "60", f"writer{number}"],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
         )
-        for _ in range(2)
+        for number in range(2)
     ]
     outputs = [w.communicate(timeout=60) for w in writers]
     assert [w.returncode for w in writers] == [0, 0], [err for _, err in outputs]

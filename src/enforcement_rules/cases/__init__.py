@@ -19,16 +19,27 @@ from .service import (
     show_json,
     timeline,
 )
-from .store import EventStore, SeqConflict, SqliteEventStore, StoredEvent
+from .store import (
+    CaseHead,
+    CaseLogError,
+    DuplicateEventError,
+    EventStore,
+    SeqConflict,
+    SqliteEventStore,
+    StoredEvent,
+)
 from .view import DueItem, Timeline
 
 __all__ = [
     "CaseDeriver",
+    "CaseHead",
     "CaseLaw",
+    "CaseLogError",
     "CaseNotFoundError",
     "DailyFine",
     "Derived",
     "DueItem",
+    "DuplicateEventError",
     "Event",
     "EventError",
     "EventStore",

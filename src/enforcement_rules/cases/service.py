@@ -13,14 +13,14 @@ from typing import Any
 
 import attrs
 
-from ..contract.errors import EnforcementRulesError, FactError
+from ..contract.errors import EnforcementRulesError, FactError, excerpt
 from ..contract.lines import BlankLine, open_lines, read_items
 from ..deciding.decider import decider_for
 from ..rulebook.model import RuleSet
 from .derive import CaseDeriver
 from .events import Event, EventError, EventType, check_sequence
 from .law import CaseLaw, default_case_law
-from .store import EventStore, SeqConflict, SqliteEventStore
+from .store import CaseLogError, DuplicateEventError, EventStore, SeqConflict, SqliteEventStore
 from .view import DueItem, Timeline, due_items
 
 _derivers: dict[tuple[int, int], CaseDeriver] = {}
@@ -39,25 +39,32 @@ def deriver(rules: RuleSet | None = None, law: CaseLaw | None = None) -> CaseDer
 class CaseNotFoundError(EnforcementRulesError):
     def __init__(self, case_id: str):
         self.case_id = case_id
-        super().__init__(f"no case {case_id!r} in the event log")
+        super().__init__(f"no case {excerpt(case_id)} in the event log")
 
 
 @attrs.frozen
 class RecordSummary:
-    """What `record` stored: events per case, and every rejected line with its error."""
+    """What `record` stored: events per case, the lines already recorded before (skipped, each
+    with its case and event identity), and every rejected line with its error."""
 
     recorded: int
     cases: dict[str, int]
     errors: list[dict[str, Any]]
+    already_recorded: list[dict[str, Any]] = attrs.field(factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"recorded": self.recorded, "cases": self.cases, "errors": self.errors}
+        return {
+            "recorded": self.recorded,
+            "cases": self.cases,
+            "already_recorded": self.already_recorded,
+            "errors": self.errors,
+        }
 
 
 @contextmanager
-def _open(db: str | Path | EventStore) -> Iterator[EventStore]:
+def _open(db: str | Path | EventStore, *, readonly: bool = False) -> Iterator[EventStore]:
     if isinstance(db, str | Path):
-        store = SqliteEventStore(db)
+        store = SqliteEventStore(db, readonly=readonly)
         try:
             yield store
         finally:
@@ -68,23 +75,34 @@ def _open(db: str | Path | EventStore) -> Iterator[EventStore]:
 
 def append(
     store: EventStore, event: Event, derive: CaseDeriver | None = None, *, retries: int = 50
-) -> int:
-    """Validate `event` against its case's log and append it; its sequence number.
+) -> int | None:
+    """Validate `event` against its case and append it: its sequence number, or None when the
+    case already holds this very event (nothing is written: recording a file twice is safe).
 
-    Returns only once the event is durable (acknowledged). A concurrent writer that took the
-    next number first makes the log be re-read and the event re-validated.
+    Returns only once the event is durable (acknowledged). Costs the same whatever the case's
+    length (the store keeps the case's head). A concurrent writer that took the next number
+    first makes the head be re-read and the event re-validated.
     """
+    known = store.find(event.case_id, event.identity)
+    if known is not None:
+        if known.to_json() == event.to_json():
+            return None
+        raise DuplicateEventError(
+            f"case {excerpt(event.case_id)}: event id {excerpt(event.identity)} already names "
+            "a different event"
+        )
     if event.type is EventType.FINDING:
         (derive or deriver()).check_finding(event)
     for _ in range(retries):
-        history = [s.event for s in store.events(event.case_id)]
-        check_sequence(history, event)
+        head = store.head(event.case_id)
+        check_sequence(head, event)
+        seq = (head.events if head is not None else 0) + 1
         try:
-            store.append(event, len(history) + 1)
+            stored = store.append(event, seq)
         except SeqConflict:
             continue
-        return len(history) + 1
-    raise SeqConflict(f"case {event.case_id!r}: gave up after {retries} conflicting appends")
+        return seq if stored else None
+    raise SeqConflict(f"case {excerpt(event.case_id)}: gave up after {retries} conflicting appends")
 
 
 def record(
@@ -99,9 +117,13 @@ def record(
     """
     derive = deriver(rules)
     kinds = derive.decider.rules.kinds
-    lines = open_lines(events_path)
+    try:
+        lines = open_lines(events_path)
+    except OSError as error:
+        raise CaseLogError(f"cannot read {events_path}: {error.strerror or error}") from None
     cases: dict[str, int] = {}
     errors: list[dict[str, Any]] = []
+    skipped: list[dict[str, Any]] = []
     with _open(db_path) as store:
         for number, item in read_items(lines):
             try:
@@ -110,16 +132,27 @@ def record(
                 if isinstance(item, FactError):
                     raise EventError(item.field, item.problem)
                 event = Event.from_dict(item, kinds=kinds)
-                append(store, event, derive)
+                seq = append(store, event, derive)
             except EventError as error:
                 located = error.at(f"line {number}: ")
                 errors.append(_error(number, located, error.field))
                 continue
+            except CaseLogError as error:  # the log itself failed: stop, say what was stored
+                stored = sum(cases.values())
+                raise CaseLogError(
+                    f"{error}; stopped at line {number}: {stored} event(s) of the earlier lines "
+                    "were stored, this line and the later ones were not"
+                ) from error
             except EnforcementRulesError as error:
                 errors.append(_error(number, error, None))
                 continue
-            cases[event.case_id] = cases.get(event.case_id, 0) + 1
-    return RecordSummary(sum(cases.values()), cases, errors)
+            if seq is None:
+                skipped.append(
+                    {"line": number, "case_id": event.case_id, "event_id": event.identity}
+                )
+            else:
+                cases[event.case_id] = cases.get(event.case_id, 0) + 1
+    return RecordSummary(sum(cases.values()), cases, errors, skipped)
 
 
 def _error(line: int, error: Exception, field: str | None) -> dict[str, Any]:
@@ -139,7 +172,7 @@ def timeline(
     """A case's timeline as of `on` (default: its last event's date), with Art. 113 checked
     across every case of the same unit."""
     derive = deriver(rules)
-    with _open(db_path) as store:
+    with _open(db_path, readonly=True) as store:
         log = store.events(case_id)
         if not log:
             raise CaseNotFoundError(case_id)
@@ -171,7 +204,7 @@ def due(
     """`case due DB --on DATE`: open orders due, reviews pending, daily fines accruing."""
     derive = deriver(rules)
     items: list[DueItem] = []
-    with _open(db_path) as store:
+    with _open(db_path, readonly=True) as store:
         for case_id in store.case_ids():
             log = store.events(case_id)
             if log[0].event.on <= on:
