@@ -11,9 +11,12 @@ rules do not load.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import signal
 import sys
-from collections.abc import Iterable, Sequence
+import threading
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -24,7 +27,7 @@ from .contract.lines import open_lines, read_items
 from .deciding.decider import Decider
 from .plan.report import plan_report
 from .proving.verify import verify
-from .review.diff import diff_rules, resolve_rules_arg
+from .review.diff import diff_rules, remove_extracted, resolve_rules_arg
 from .review.explain import explain
 from .review.render import render
 from .rulebook.loader import load_rules, rule_file_schema
@@ -200,6 +203,37 @@ def _render(rules_dir: str | None, fmt: str, output: str, out: TextIO, err: Text
 
 
 def _diff(old: str, new: str, fmt: str, out: TextIO, err: TextIO) -> int:
+    """The diff, its temporary copies of git revisions removed however it ends (a SIGTERM or
+    SIGHUP becomes an orderly exit, so they are removed then too)."""
+    with _orderly_exit_on_signals():
+        try:
+            return _diff_revisions(old, new, fmt, out, err)
+        finally:
+            remove_extracted()
+
+
+@contextlib.contextmanager
+def _orderly_exit_on_signals() -> Iterator[None]:
+    def stop(signum: int, _: object) -> None:
+        raise SystemExit(128 + signum)
+
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signals reach the main thread only
+        return
+    previous = {number: signal.signal(number, stop) for number in _STOP_SIGNALS}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
+_STOP_SIGNALS = tuple(
+    getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)
+)
+
+
+def _diff_revisions(old: str, new: str, fmt: str, out: TextIO, err: TextIO) -> int:
     try:
         before = load_rules(resolve_rules_arg(old, Path.cwd()))
         after = load_rules(resolve_rules_arg(new, Path.cwd()))

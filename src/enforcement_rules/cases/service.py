@@ -6,6 +6,7 @@ Functions of paths and dates, so the CLI only parses arguments and prints.
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,7 +16,7 @@ import attrs
 
 from ..contract.errors import EnforcementRulesError, FactError, excerpt
 from ..contract.lines import BlankLine, open_lines, read_items
-from ..deciding.decider import decider_for
+from ..deciding.decider import Decider, decider_for
 from ..rulebook.model import RuleSet
 from .derive import CaseDeriver
 from .events import Event, EventError, EventType, check_sequence
@@ -23,17 +24,21 @@ from .law import CaseLaw, default_case_law
 from .store import CaseLogError, DuplicateEventError, EventStore, SeqConflict, SqliteEventStore
 from .view import DueItem, Timeline, due_items
 
-_derivers: dict[tuple[int, int], CaseDeriver] = {}
+#: Derivers per decider (weakly: they go with it) and case law.
+_derivers: weakref.WeakKeyDictionary[Decider, dict[int, tuple[CaseLaw, CaseDeriver]]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def deriver(rules: RuleSet | None = None, law: CaseLaw | None = None) -> CaseDeriver:
     """The shared deriver of a rule set and case law (one engine host each per process)."""
     chosen = law if law is not None else default_case_law()
     decider = decider_for(rules)
-    key = (id(decider), id(chosen))
-    if key not in _derivers:
-        _derivers[key] = CaseDeriver(decider, chosen)
-    return _derivers[key]
+    by_law = _derivers.setdefault(decider, {})
+    entry = by_law.get(id(chosen))
+    if entry is None or entry[0] is not chosen:
+        entry = by_law[id(chosen)] = (chosen, CaseDeriver(decider, chosen))
+    return entry[1]
 
 
 class CaseNotFoundError(EnforcementRulesError):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-import threading
+import weakref
 from collections import OrderedDict
 from collections.abc import Hashable, Iterable, Iterator, Mapping
 from functools import cache
@@ -23,6 +23,7 @@ from ..contract.facts import Violation
 from ..rulebook.loader import load_rules
 from ..rulebook.model import RuleSet, in_force
 from .engine import Engine
+from .forksafe import ForkSafeLock
 from .normalise import normalise
 from .partition import Partition
 from .resolve import Resolver, procedure_version
@@ -47,7 +48,7 @@ class Decider:
         ]
         self._cache_size = cache_size
         self._batch_size = batch_size
-        self._cache_lock = threading.Lock()
+        self._cache_lock = ForkSafeLock()
         self._kinds = frozenset(rules.kinds)
         by_occurrence = [p for p in rules.provisions if p.applies_by == "occurred_on"]
         self._version_bounds = sorted(
@@ -203,8 +204,10 @@ class Decider:
             raise NoApplicableLawError(violation.kind, day.isoformat())
 
 
-_deciders: dict[int, tuple[RuleSet, Decider]] = {}
-_deciders_lock = threading.Lock()
+#: Deciders by rule-set digest, weakly: equal rule sets (a reload, a copy sent to a worker
+#: process) share one, and it goes when the last of them goes (each holds its own strongly).
+_deciders: weakref.WeakValueDictionary[str, Decider] = weakref.WeakValueDictionary()
+_deciders_lock = ForkSafeLock()
 
 
 @cache
@@ -214,14 +217,21 @@ def default_rules() -> RuleSet:
 
 
 def decider_for(rules: RuleSet | None = None) -> Decider:
-    """The shared `Decider` of a rule set (one engine host per rule set and process)."""
+    """The shared `Decider` of a rule set: one per rule-set content (digest) and process.
+
+    The rule set holds its decider, so the decider (and its engine memory) lives as long as
+    some rule set with that content does, and no longer.
+    """
     chosen = rules if rules is not None else default_rules()
+    held = chosen.held_decider
+    if isinstance(held, Decider):
+        return held
     with _deciders_lock:
-        entry = _deciders.get(id(chosen))
-        if entry is None or entry[0] is not chosen:
-            entry = (chosen, Decider(chosen))
-            _deciders[id(chosen)] = entry
-        return entry[1]
+        decider = _deciders.get(chosen.digest)
+        if decider is None:
+            decider = _deciders[chosen.digest] = Decider(chosen)
+        chosen.hold_decider(decider)
+        return decider
 
 
 def decide(facts: Facts, *, rules: RuleSet | None = None) -> Decision:

@@ -133,11 +133,19 @@ def _register(host: _Host, definitions: Mapping[str, Callable[[], dict[str, Any]
         raise EngineError(f"durable_rules rejected a compiled ruleset: {error}") from error
 
 
-def _delete_rulesets(rulesets: Sequence[Any]) -> None:
-    """Free durable_rules' memory of rulesets no one can use any more."""
-    for ruleset in rulesets:
+def _delete_rulesets(handles: Sequence[int]) -> None:
+    """Free durable_rules' memory of rulesets no one can use any more.
+
+    Called by `weakref.finalize` with the handles only: the rulesets themselves point back to
+    their host and so to the engine, which the finalizer would otherwise keep alive.
+    """
+    for handle in handles:
         with contextlib.suppress(Exception):  # at exit the engine may already be gone
-            durable_rules_engine.delete_ruleset(ruleset._handle)
+            durable_rules_engine.delete_ruleset(handle)
+
+
+def _handle(host: _Host, name: str) -> int:
+    return int(host.get_ruleset(name)._handle)
 
 
 class EngineSessionError(EngineError):
@@ -204,13 +212,14 @@ class Engine:
         self.live_sessions = 0  # sessions not yet deleted: 0 between calls (tests check it)
         self.abandoned_sessions = 0  # sessions the engine failed in and that were left alone
         self._host = _Host(lambda name, closure: self._record(name, closure))
+        self._handles: list[int] = []  # deleted with the engine (grows when a shard is rebuilt)
+        self._finalizer = weakref.finalize(self, _delete_rulesets, self._handles)
         self._names = [self._build(shard) for shard in self.shards]
-        # Deleted with the engine (the host's list grows when a poisoned ruleset is rebuilt).
-        self._finalizer = weakref.finalize(self, _delete_rulesets, self._host._ruleset_list)
 
     def _build(self, shard: Shard, generation: int = 0) -> str:
         name = f"{self._prefix}_s{shard.index}_g{generation}"
         _register(self._host, {name: lambda: compile_shard(shard, self._rank)})
+        self._handles.append(_handle(self._host, name))
         return name
 
     def _record(self, action_name: str, closure: Any) -> None:
@@ -352,9 +361,10 @@ class CaseEngine:
         self._seen = 0
         self._failures: list[str] = []
         self.live_sessions = 0
-        self._host = _Host(self._record)
+        self._host = _Host(lambda name, closure: self._record(name, closure))
         _register(self._host, {self._name: lambda: copy.deepcopy(definition)})
-        self._finalizer = weakref.finalize(self, _delete_rulesets, self._host._ruleset_list)
+        self._handles = [_handle(self._host, self._name)]
+        self._finalizer = weakref.finalize(self, _delete_rulesets, self._handles)
 
     def _record(self, action_name: str, closure: Any) -> None:
         try:
@@ -387,6 +397,7 @@ class CaseEngine:
                 if error.poisoned:
                     self._name = f"{self._name}_r"
                     _register(self._host, {self._name: lambda: copy.deepcopy(self._definition)})
+                    self._handles.append(_handle(self._host, self._name))
                 raise EngineError(f"{error} (case session {session!r})") from error.__cause__
             finally:
                 self.live_sessions -= 1

@@ -513,9 +513,24 @@ def _relative(file: str, root: str) -> str:
 # -- rules directories at git revisions ----------------------------------------------------
 
 
+#: Temporary copies of rules directories taken from git, removed by `remove_extracted` (the
+#: command line calls it on every exit, SIGTERM and SIGHUP included) or when the process exits.
+_extracted: list[Path] = []
+
+
+def remove_extracted() -> None:
+    """Remove every temporary copy `load_revision` made."""
+    while _extracted:
+        shutil.rmtree(_extracted.pop(), ignore_errors=True)
+
+
+atexit.register(remove_extracted)
+
+
 def load_revision(repo: Path, rev: str, subdir: str = "rules") -> Path:
     """`subdir` as committed at `rev` in `repo`, extracted into a temporary directory (removed
-    when the process exits), so a rule set can be compared with an earlier one."""
+    by `remove_extracted`, at the latest when the process exits), so a rule set can be compared
+    with an earlier one."""
     where = f"{rev}:{subdir}"
     if rev.startswith("-"):  # never let a revision be read as an option of git
         raise _not_rules(where, "a revision cannot start with '-'")
@@ -531,7 +546,7 @@ def load_revision(repo: Path, rev: str, subdir: str = "rules") -> Path:
         reason = archived.stderr.decode("utf-8", "replace").strip().splitlines()
         raise _not_rules(where, f"not found in {repo} ({reason[-1] if reason else 'git failed'})")
     target = Path(tempfile.mkdtemp(prefix="enforcement-rules-"))
-    atexit.register(shutil.rmtree, target, True)
+    _extracted.append(target)
     with tarfile.open(fileobj=io.BytesIO(archived.stdout)) as archive:
         archive.extractall(target, filter="data")
     return target

@@ -200,6 +200,7 @@ class RuleSet:
     ignored: tuple[tuple[str, str], ...] = ()
 
     _by_id: Mapping[str, Rule] = attrs.field(init=False, repr=False, eq=False)
+    _decider: object = attrs.field(init=False, default=None, repr=False, eq=False)
     _deciding: Mapping[str, tuple[Rule, ...]] = attrs.field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
@@ -211,6 +212,25 @@ class RuleSet:
                     deciding.setdefault(kind, []).append(rule)
         index = {kind: tuple(found) for kind, found in sorted(deciding.items())}
         object.__setattr__(self, "_deciding", index)
+
+    @property
+    def held_decider(self) -> object:
+        """The decider deciding under this rule set, once one was made (see `decider_for`)."""
+        return self._decider
+
+    def hold_decider(self, decider: object) -> None:
+        """Keep `decider` alive as long as this rule set (the rule book does not know its type)."""
+        object.__setattr__(self, "_decider", decider)
+
+    def __getstate__(self) -> dict[str, Any]:
+        """The rule set's data for pickling (a worker process builds its own decider)."""
+        return {f.name: getattr(self, f.name) for f in attrs.fields(type(self)) if f.init}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        for name, value in state.items():
+            object.__setattr__(self, name, value)
+        object.__setattr__(self, "_decider", None)
+        self.__attrs_post_init__()
 
     @property
     def covered_kinds(self) -> tuple[str, ...]:
