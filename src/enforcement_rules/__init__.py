@@ -22,6 +22,7 @@ from .contract.errors import (
 from .contract.facts import Violation
 from .contract.fines import FineRange
 from .contract.vocabulary import (
+    Authority,
     Circumstance,
     FineTarget,
     Hazard,
@@ -29,6 +30,7 @@ from .contract.vocabulary import (
     Measure,
     Penalty,
     PenaltyAdjustment,
+    PenaltyBasis,
     Procedure,
     Section,
     Sector,
@@ -40,6 +42,7 @@ from .rulebook.model import Rule, RuleSet
 __version__ = "0.1.0"
 
 __all__ = [
+    "Authority",
     "Circumstance",
     "Citation",
     "Decider",
@@ -57,6 +60,7 @@ __all__ = [
     "NoApplicableLawError",
     "Penalty",
     "PenaltyAdjustment",
+    "PenaltyBasis",
     "Procedure",
     "Rule",
     "RuleConflictError",

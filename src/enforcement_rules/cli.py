@@ -23,7 +23,7 @@ from typing import Any, TextIO
 from . import cases
 from .contract.codec import InvalidValue, parse_date
 from .contract.errors import EnforcementRulesError, FactError, FactErrors, RuleSetError
-from .contract.lines import open_lines, read_items
+from .contract.lines import json_line, open_lines, read_items
 from .deciding.decider import Decider
 from .plan.report import plan_report
 from .proving.verify import verify
@@ -71,7 +71,7 @@ def _decide_lines(
             status = EXIT_BAD_INPUT
             print(f"line {number}: {error}", file=err)
             if not as_text:
-                print(json.dumps(_error_object(number, error), ensure_ascii=False), file=out)
+                print(json_line(_error_object(number, error)), file=out)
             continue
         if as_text:
             print(f"── 第{number}行 (line {number}) ──", file=out)

@@ -17,9 +17,12 @@ CONTRACT = {
     v.Section: "supervision_1 supervision_2 unassigned",
     v.Circumstance: "minor_violation corrected_promptly first_offence minor_harm coerced "
     "reduced_harm_actively meritorious_service confessed_unknown_violation no_fault",
-    v.Procedure: "summary general",
+    v.Procedure: "summary general summary_if_fine_within",
     v.Hearing: "required if_fine_reaches no",
-    v.PenaltyAdjustment: "none lighter mitigated exempt",
+    v.PenaltyAdjustment: "none lighter mitigated exempt time_barred",
+    v.PenaltyBasis: "decided referred no_provision correction_first not_competent",
+    v.Authority: "fire_rescue market_regulation housing_construction public_security "
+    "licence_issuer people_government",
 }
 
 

@@ -52,9 +52,13 @@ def test_decide_returns_the_documented_json_form() -> None:
     assert list(data) == [
         "measures",
         "penalties",
+        "penalty_basis",
+        "referred_to",
+        "competent_authority",
         "fines",
         "penalty_adjustment",
         "procedure",
+        "summary_thresholds_yuan",
         "hearing",
         "hearing_thresholds_yuan",
         "daily_fine",
@@ -63,6 +67,8 @@ def test_decide_returns_the_documented_json_form() -> None:
         "legal_basis",
         "rules_fired",
         "notes",
+        "provenance",
+        "ref",
     ]
     assert data["law_version"] == "work_safety_law@2021-09-01"
     assert data["penalties"] == ["fine"]

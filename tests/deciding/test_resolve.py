@@ -64,7 +64,13 @@ def test_fines_by_income_are_in_yuan_for_each_fact_despite_the_class_cache(tmp_p
     assert (first.fines[0].min_yuan, first.fines[0].max_yuan) == (200000, 1000000)
     assert (second.fines[0].min_yuan, second.fines[0].max_yuan) == (300000, 1500000)
     assert first.to_dict()["fines"] == [
-        {"target": "unit", "min_yuan": 200000, "max_yuan": 1000000, "mandatory": True}
+        {
+            "target": "unit",
+            "min_yuan": 200000,
+            "max_yuan": 1000000,
+            "mandatory": True,
+            "law_version": "demo_law@2020-01-01",
+        }
     ]
     assert first.hearing is er.Hearing.REQUIRED and first.procedure is er.Procedure.GENERAL
     assert any("illegal income of 200,000.00 yuan" in note for note in first.notes)

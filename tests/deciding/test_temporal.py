@@ -1,4 +1,6 @@
-"""从旧兼从轻: the version at occurrence applies unless the one at the decision is lighter."""
+"""从旧兼从轻, party by party: each party keeps the version at occurrence unless the version at the
+decision is lighter for that party (APL 2021 Art. 37; the unit and each person are separate
+parties). A later version never adds a party, a category or a heavier range."""
 
 from __future__ import annotations
 
@@ -7,16 +9,23 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 
 import enforcement_rules as er
-from enforcement_rules.deciding.severity import is_lighter
+from enforcement_rules import FineTarget
+from enforcement_rules.deciding.severity import PARTIES, is_lighter, party_weight
 from enforcement_rules.testing import facts
 
 RULES = er.load_rules()
 DECIDER = er.Decider(RULES)
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+V2002, V2014, V2021 = (f"work_safety_law@{d}" for d in ("2002-11-01", "2014-12-01", "2021-09-01"))
 
 
-def test_a_lighter_later_law_applies_with_both_candidates_shown() -> None:
-    # 2014 Art. 99 refusal: suspension + unit 100k–500k; 2021 Art. 102: suspension + persons only.
+def fines_of(decision: er.Decision) -> dict[str, tuple[float, float, str | None]]:
+    return {f.target.value: (f.min_yuan, f.max_yuan, f.law_version) for f in decision.fines}
+
+
+def test_the_unit_and_the_persons_take_different_versions_across_2021_09_01() -> None:
+    # 2014 Art. 99 refusal: suspension + unit 100k–500k + persons 20k–50k;
+    # 2021 Art. 102 refusal: suspension + persons 50k–100k, no unit fine.
     decision = DECIDER.decide(
         {
             "kind": "hazard_not_eliminated",
@@ -25,17 +34,37 @@ def test_a_lighter_later_law_applies_with_both_candidates_shown() -> None:
             "overdue": True,
         }
     )
-    assert decision.law_version == "work_safety_law@2021-09-01"
-    assert [c.law_version for c in decision.candidates] == [
-        "work_safety_law@2014-12-01",
-        "work_safety_law@2021-09-01",
-    ]
-    assert [c.applied for c in decision.candidates] == [False, True]
-    assert any("从旧兼从轻" in note for note in decision.notes)
-    assert any(
-        c.article == 37 and c.law == "administrative_penalty_law" for c in decision.legal_basis
+    assert decision.law_version == V2021  # the unit's version
+    assert fines_of(decision) == {"responsible_persons": (20000, 50000, V2014)}
+    assert decision.penalties == (er.Penalty.FINE, er.Penalty.SUSPENSION_FOR_RECTIFICATION)
+    old, new = decision.candidates
+    assert (old.law_version, new.law_version) == (V2014, V2021)
+    assert old.parties == (FineTarget.RESPONSIBLE_PERSONS,) and new.parties == (FineTarget.UNIT,)
+    assert any("逐一当事人" in note and "party by party" in note for note in decision.notes)
+    assert {(c.law, c.article) for c in decision.legal_basis} >= {
+        ("work_safety_law", 99),
+        ("work_safety_law", 102),
+        ("administrative_penalty_law", 37),
+    }
+    shown = decision.to_dict(trace=True)["candidates"]
+    assert [c["applied_to"] for c in shown] == [["responsible_persons"], ["unit"]]
+
+
+def test_a_later_version_never_adds_a_party_across_2014_12_01() -> None:
+    # 2002 Art. 83 overdue: suspension + unit up to 50k, nothing on persons;
+    # 2014 Art. 96 overdue: unit 50k–200k + persons 10k–20k, no suspension.
+    decision = DECIDER.decide(
+        {
+            "kind": "equipment_nonstandard",
+            "occurred_on": "2013-09-01",
+            "decided_on": "2014-12-01",
+            "overdue": True,
+        }
     )
-    assert decision.to_dict(trace=True)["candidates"][1]["applied"] is True
+    assert fines_of(decision) == {"unit": (50000, 200000, V2014)}  # no fine on the persons
+    assert decision.penalties == (er.Penalty.FINE,)  # the unit's lighter version: no suspension
+    old, new = decision.candidates
+    assert old.parties == (FineTarget.RESPONSIBLE_PERSONS,) and new.parties == (FineTarget.UNIT,)
 
 
 def test_a_heavier_later_law_does_not_apply() -> None:
@@ -43,10 +72,9 @@ def test_a_heavier_later_law_does_not_apply() -> None:
     decision = DECIDER.decide(
         {"kind": "no_safety_staff", "occurred_on": "2013-06-01", "decided_on": "2015-01-10"}
     )
-    assert decision.law_version == "work_safety_law@2002-11-01"
-    assert decision.penalties == ()
-    assert [c.applied for c in decision.candidates] == [True, False]
-    assert any("the later one is not lighter" in note for note in decision.notes)
+    assert decision.law_version == V2002
+    assert decision.penalties == () and decision.penalty_basis is er.PenaltyBasis.CORRECTION_FIRST
+    assert [c.parties for c in decision.candidates] == [(FineTarget.UNIT,), ()]
 
 
 def test_one_version_throughout_has_one_candidate_and_no_note() -> None:
@@ -59,16 +87,27 @@ def test_one_version_throughout_has_one_candidate_and_no_note() -> None:
 
 @SETTINGS
 @given(facts(RULES))
-def test_the_version_applied_is_the_one_at_occurrence_or_a_lighter_one_at_decision(
+def test_per_party_the_version_applied_is_never_heavier_than_at_occurrence(
     fact: dict[str, Any],
 ) -> None:
     decision = DECIDER.decide(fact)
-    at_occurrence, *later = decision.candidates
-    applied = [c for c in decision.candidates if c.applied]
-    assert len(applied) == 1 and applied[0].law_version == decision.law_version
-    if not at_occurrence.applied:
-        (at_decision,) = later
-        assert is_lighter(at_decision.decision, at_occurrence.decision)
+    at_occurrence = decision.candidates[0].decision
+    for party in PARTIES:
+        assert party_weight(decision, party) <= party_weight(at_occurrence, party), party
+
+
+@SETTINGS
+@given(facts(RULES))
+def test_each_party_stands_under_the_candidate_that_names_it(fact: dict[str, Any]) -> None:
+    decision = DECIDER.decide(fact)
+    by_version = {c.law_version: c for c in decision.candidates}
+    for fine in decision.fines:
+        source = by_version[str(fine.law_version)]
+        assert fine.target in source.parties
+        assert fine in [f for f in source.decision.fines if f.target is fine.target]
+        if source is not decision.candidates[0]:  # taken from the later version: lighter
+            earlier = decision.candidates[0].decision
+            assert party_weight(source.decision, fine.target) < party_weight(earlier, fine.target)
 
 
 @SETTINGS

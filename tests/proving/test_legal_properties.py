@@ -22,8 +22,11 @@ def test_every_fact_gets_exactly_one_decision_from_exactly_one_penalty_rule(
     fact: dict[str, Any],
 ) -> None:
     decision = DECIDER.decide(fact)
-    deciding = [rid for rid in decision.rules_fired if RULES.rule(rid).then.decides_penalty]
-    assert len(deciding) == 1
+    for candidate in decision.candidates:  # each law version considered: one penalty rule
+        fired = candidate.decision.rules_fired
+        assert len([rid for rid in fired if RULES.rule(rid).then.decides_penalty]) == 1
+    deciding = {rid for rid in decision.rules_fired if RULES.rule(rid).then.decides_penalty}
+    assert 1 <= len(deciding) <= len(decision.candidates)  # per party, from the one applied
     assert decision.measures, "every detected violation gets an on-site measure"
     assert (er.Measure.CORRECT_ON_SITE in decision.measures) != (
         er.Measure.CORRECT_BY_DEADLINE in decision.measures

@@ -12,8 +12,20 @@ from cattrs.errors import BaseValidationError
 from .citation import Citation
 from .codec import CONVERTER, field_errors
 from .errors import FactErrors
+from .facts import Violation
 from .fines import FineRange
-from .vocabulary import Hearing, Measure, Penalty, PenaltyAdjustment, Procedure, Section
+from .lines import json_line
+from .vocabulary import (
+    Authority,
+    FineTarget,
+    Hearing,
+    Measure,
+    Penalty,
+    PenaltyAdjustment,
+    PenaltyBasis,
+    Procedure,
+    Section,
+)
 
 
 @attrs.frozen
@@ -34,15 +46,20 @@ class FiredRule:
 
 @attrs.frozen
 class Candidate:
-    """A law version considered for the penalty (从旧兼从轻): its decision, whether it applied."""
+    """A law version considered for the penalty (从旧兼从轻): its decision, and the parties
+    (unit, principal, …) it applied to; none if the other version applied to all of them."""
 
     decision: Decision
-    applied: bool
+    parties: tuple[FineTarget, ...]
     reason: str
 
     @property
     def law_version(self) -> str:
         return self.decision.law_version
+
+    @property
+    def applied(self) -> bool:
+        return bool(self.parties)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -50,8 +67,25 @@ class Candidate:
             "penalties": [penalty.value for penalty in self.decision.penalties],
             "fines": [fine.to_dict() for fine in self.decision.fines],
             "rules_fired": list(self.decision.rules_fired),
-            "applied": self.applied,
+            "applied_to": [party.value for party in self.parties],
             "reason": self.reason,
+        }
+
+
+@attrs.frozen
+class Provenance:
+    """What produced a decision: the library, the rule set's content, and the fired rules whose
+    legal review is still pending (empty: every fired rule is verified)."""
+
+    library_version: str
+    rules_digest: str
+    pending_rules: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "library_version": self.library_version,
+            "rules_digest": self.rules_digest,
+            "pending_rules": list(self.pending_rules),
         }
 
 
@@ -65,9 +99,13 @@ class Decision:
 
     measures: tuple[Measure, ...]
     penalties: tuple[Penalty, ...]
+    penalty_basis: PenaltyBasis = PenaltyBasis.DECIDED
+    referred_to: str | None = None
+    competent_authority: Authority | None = None
     fines: tuple[FineRange, ...]
     penalty_adjustment: PenaltyAdjustment = PenaltyAdjustment.NONE
     procedure: Procedure | None
+    summary_thresholds_yuan: Mapping[str, float] | None = None
     hearing: Hearing
     hearing_thresholds_yuan: Mapping[str, float] | None = None
     daily_fine: bool = False
@@ -76,17 +114,26 @@ class Decision:
     legal_basis: tuple[Citation, ...]
     rules_fired: tuple[str, ...]
     notes: tuple[str, ...] = ()
+    provenance: Provenance | None = None
+    ref: str | None = None
     trace: tuple[FiredRule, ...] = attrs.field(default=(), eq=False, repr=False)
     candidates: tuple[Candidate, ...] = attrs.field(default=(), eq=False, repr=False)
 
-    def to_dict(self, *, trace: bool = False) -> dict[str, Any]:
-        """The JSON form (VOCABULARY.md), keys in the documented order."""
+    def to_dict(self, *, trace: bool = False, facts: Violation | None = None) -> dict[str, Any]:
+        """The JSON form (VOCABULARY.md), keys in the documented order. With `trace`: every fired
+        rule, the law versions considered and, given `facts`, the facts as normalised."""
         data: dict[str, Any] = {
             "measures": [measure.value for measure in self.measures],
             "penalties": [penalty.value for penalty in self.penalties],
+            "penalty_basis": self.penalty_basis.value,
+            "referred_to": self.referred_to,
+            "competent_authority": (
+                None if self.competent_authority is None else self.competent_authority.value
+            ),
             "fines": [fine.to_dict() for fine in self.fines],
             "penalty_adjustment": self.penalty_adjustment.value,
             "procedure": None if self.procedure is None else self.procedure.value,
+            "summary_thresholds_yuan": _amounts(self.summary_thresholds_yuan),
             "hearing": self.hearing.value,
             "hearing_thresholds_yuan": _amounts(self.hearing_thresholds_yuan),
             "daily_fine": self.daily_fine,
@@ -95,23 +142,38 @@ class Decision:
             "legal_basis": [citation.to_dict() for citation in self.legal_basis],
             "rules_fired": list(self.rules_fired),
             "notes": list(self.notes),
+            "provenance": None if self.provenance is None else self.provenance.to_dict(),
+            "ref": self.ref,
         }
         if trace:
+            if facts is not None:
+                data["facts"] = facts.to_dict()
             data["trace"] = [step.to_dict() for step in self.trace]
             data["candidates"] = [candidate.to_dict() for candidate in self.candidates]
         return data
 
-    def to_json(self, *, trace: bool = False, indent: int | None = None) -> str:
-        return json.dumps(self.to_dict(trace=trace), ensure_ascii=False, indent=indent)
+    def to_json(
+        self, *, trace: bool = False, facts: Violation | None = None, indent: int | None = None
+    ) -> str:
+        """The JSON form as text: one JSON Lines line, or `indent`ed for people."""
+        data = self.to_dict(trace=trace, facts=facts)
+        if indent is None:
+            return json_line(data)
+        return json.dumps(data, ensure_ascii=False, indent=indent)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Decision:
         """Read a decision's JSON form (as other bureau software stores it)."""
-        raw = {key: value for key, value in data.items() if key not in ("trace", "candidates")}
+        raw = {
+            key: value for key, value in data.items() if key not in ("trace", "candidates", "facts")
+        }
         try:
             return CONVERTER.structure(raw, cls)
         except BaseValidationError as error:
             raise FactErrors(field_errors(error)) from None
+
+
+_TRACE_KEYS = ("trace", "candidates", "facts")
 
 
 def _amounts(amounts: Mapping[str, float] | None) -> dict[str, int | float] | None:

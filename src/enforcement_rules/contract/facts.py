@@ -49,6 +49,19 @@ def _check_income(_: Violation, __: attrs.Attribute[float | None], value: float 
 _AMOUNTS = "a number from 0 to 10^12, or null"
 
 
+MAX_REF_LENGTH = 200
+
+
+def _check_ref(_: Violation, __: attrs.Attribute[str | None], value: str | None) -> None:
+    if value is None:
+        return
+    if not isinstance(value, str) or len(value) > MAX_REF_LENGTH or not value.isprintable():
+        raise FactError("ref", f"{excerpt(value)} is not a reference", _REFS)
+
+
+_REFS = f"printable text of at most {MAX_REF_LENGTH} characters, or null"
+
+
 def _check_bool(_: Violation, attribute: attrs.Attribute[bool], value: bool) -> None:
     if not isinstance(value, bool):
         raise FactError(attribute.name, f"{excerpt(value)} is not a boolean", ("true", "false"))
@@ -116,6 +129,8 @@ class Violation:
     circumstances: frozenset[Circumstance] = attrs.field(
         default=frozenset(), converter=_circumstances
     )
+    #: The caller's own id for the finding: never read by rules, echoed in the decision.
+    ref: str | None = attrs.field(default=None, validator=_check_ref)
 
     def __attrs_post_init__(self) -> None:
         if self.discovered_on < self.occurred_on:

@@ -19,6 +19,9 @@ class FineRange:
     mandatory: bool = True
     #: (min, max) multiples of the illegal income; the yuan bounds are computed per fact.
     income_multiple: tuple[float, float] | None = None
+    #: In a decision: the law version this party's fine was taken from (从旧兼从轻 is decided per
+    #: party, so the unit and a person may stand under different versions). None in rules.
+    law_version: str | None = None
 
     def for_income(self, income_yuan: float) -> FineRange:
         """The range in yuan for a fact's illegal income (unchanged for fixed ranges)."""
@@ -33,6 +36,7 @@ class FineRange:
             "min_yuan": _number(self.min_yuan),
             "max_yuan": _number(self.max_yuan),
             "mandatory": self.mandatory,
+            "law_version": self.law_version,
         }
 
 

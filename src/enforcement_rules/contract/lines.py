@@ -70,6 +70,17 @@ def _closing(file: BinaryIO) -> Iterator[bytes]:
         yield from file
 
 
+#: Characters JSON may leave raw that many line readers (Python's `splitlines`, JavaScript) take
+#: for line breaks: written escaped, so one output line stays one line for every reader.
+_LINE_BREAKING = str.maketrans({"\u0085": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
+def json_line(data: Any) -> str:
+    """One JSON Lines line (without its `\\n`): Chinese kept readable, no character in it that
+    some reader would take for a line break."""
+    return json.dumps(data, ensure_ascii=False).translate(_LINE_BREAKING)
+
+
 def split_lines(data: bytes) -> list[bytes]:
     """Lines of a whole input held in memory, split on `\\n` only (as `read_items` wants)."""
     parts = data.split(b"\n")

@@ -169,6 +169,11 @@ class Circumstance(Code):
 class Procedure(Code):
     SUMMARY = ("summary", "简易程序", "summary procedure")
     GENERAL = ("general", "一般程序", "general procedure")
+    SUMMARY_IF_FINE_WITHIN = (
+        "summary_if_fine_within",
+        "罚款不超过简易程序限额的，可以适用简易程序",
+        "summary procedure open if the fine imposed stays within its limits",
+    )
 
 
 class Hearing(Code):
@@ -182,7 +187,43 @@ class Hearing(Code):
 
 
 class PenaltyAdjustment(Code):
+    """Mildest first; `time_barred` and `exempt` both leave no penalty, for different reasons."""
+
     NONE = ("none", "无", "none")
     LIGHTER = ("lighter", "从轻处罚", "lighter penalty")
     MITIGATED = ("mitigated", "减轻处罚", "mitigated penalty")
     EXEMPT = ("exempt", "不予处罚", "no penalty")
+    TIME_BARRED = ("time_barred", "超过追责时效，不再给予行政处罚", "time-barred: no penalty")
+
+
+class PenaltyBasis(Code):
+    """Why a decision's penalties are what they are (never an empty list without a reason)."""
+
+    DECIDED = ("decided", "依所引条款决定", "decided under the cited provision")
+    REFERRED = (
+        "referred",
+        "依照有关法律、行政法规的规定予以处罚",
+        "the provision refers the penalty to another instrument",
+    )
+    NO_PROVISION = ("no_provision", "该版本无罚则", "the version has no penalty provision")
+    CORRECTION_FIRST = (
+        "correction_first",
+        "首次发现仅责令改正",
+        "the first finding carries only an order to correct",
+    )
+    NOT_COMPETENT = ("not_competent", "由其他机关处理", "another authority decides")
+
+
+class Authority(Code):
+    """Authorities other than the bureau that decide some findings, or parts of them."""
+
+    FIRE_RESCUE = ("fire_rescue", "消防救援机构", "fire and rescue services")
+    MARKET_REGULATION = ("market_regulation", "市场监督管理部门", "market regulation")
+    HOUSING_CONSTRUCTION = (
+        "housing_construction",
+        "住房和城乡建设主管部门",
+        "housing and construction authority",
+    )
+    PUBLIC_SECURITY = ("public_security", "公安机关", "public security")
+    LICENCE_ISSUER = ("licence_issuer", "原发证机关", "the licence-issuing authority")
+    PEOPLE_GOVERNMENT = ("people_government", "县级以上人民政府", "the people's government")

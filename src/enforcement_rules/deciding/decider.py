@@ -17,6 +17,8 @@ from collections.abc import Hashable, Iterable, Iterator, Mapping
 from functools import cache
 from typing import Any, TypeVar
 
+import attrs
+
 from ..contract.decision import Decision
 from ..contract.errors import EnforcementRulesError, NoApplicableLawError, UncoveredKindError
 from ..contract.facts import Violation
@@ -26,7 +28,7 @@ from .engine import Engine
 from .forksafe import ForkSafeLock
 from .normalise import normalise
 from .partition import Partition
-from .resolve import Resolver, procedure_version
+from .resolve import Resolver, by_income, procedure_version
 from .temporal import choose
 
 Facts = Violation | Mapping[str, Any]
@@ -124,21 +126,24 @@ class Decider:
     def _choose(
         self, violation: Violation, keys: list[Hashable], known: Mapping[Hashable, Decision]
     ) -> Decision:
-        """The applicable decision of the fact's candidates; cached unless fines follow income."""
+        """The applicable decision of the fact's candidates (per party), with its procedure;
+        cached unless fines follow the fact's income. The caller's `ref` is echoed."""
         chosen_key = tuple(keys)
         with self._cache_lock:
             chosen = self._chosen.get(chosen_key)
-        if chosen is not None:
-            return chosen
-        found = [self._resolve.finish(known[key], violation) for key in keys]
-        chosen = choose(
-            found[0],
-            found[1] if len(found) > 1 else None,
-            procedure_version(self.rules, violation.kind, violation.decided_on),
-        )
-        if not any(fine.income_multiple for key in keys for fine in known[key].fines):
-            with self._cache_lock:
-                self._remember(self._chosen, chosen_key, chosen)
+        if chosen is None:
+            found = [self._resolve.finish(known[key], violation) for key in keys]
+            merged = choose(
+                found[0],
+                found[1] if len(found) > 1 else None,
+                procedure_version(self.rules, violation.kind, violation.decided_on),
+            )
+            chosen = self._resolve.with_procedure(merged, violation)
+            if not any(by_income(known[key]) for key in keys):
+                with self._cache_lock:
+                    self._remember(self._chosen, chosen_key, chosen)
+        if violation.ref is not None:
+            return attrs.evolve(chosen, ref=violation.ref)
         return chosen
 
     def _version_changed(self, occurred_on: dt.date, decided_on: dt.date) -> bool:

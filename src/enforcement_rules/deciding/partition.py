@@ -20,7 +20,14 @@ from typing import Any
 import attrs
 
 from ..rulebook.conditions import Test, atoms, circumstance_field
-from ..rulebook.model import WINDOW_FIELD, Rule, RuleSet, window_field
+from ..rulebook.model import (
+    WINDOW_FIELD,
+    LargeFineAmounts,
+    ProcedureVersion,
+    Rule,
+    RuleSet,
+    window_field,
+)
 
 _ORDERED_OPS = ("gt", "gte", "lt", "lte")
 
@@ -91,9 +98,13 @@ class Partition:
         )
         whole = _Fields()
         whole.exact.update({"kind", "sector"})  # routing reads both
-        whole.ordered["decided_on"] = _bounds(
-            (v.in_force_from, v.in_force_until) for v in rules.procedure
-        )
+        dated: list[ProcedureVersion | LargeFineAmounts] = [
+            *rules.procedure,
+            *rules.large_fine_amounts,
+            *rules.province_amounts,
+        ]
+        # procedure and hearing follow the decision date
+        whole.ordered["decided_on"] = _bounds((v.in_force_from, v.in_force_until) for v in dated)
         for rule in rules.rules:
             for test in rule_tests(rule):
                 whole.add(test)

@@ -1,11 +1,19 @@
 """Turn the rules that fired for one fact into one `Decision`, by a fixed policy.
 
 - measures: the union over every fired rule, in the law's order of the six measures;
-- penalty: exactly one fired penalty rule (none or two is a defect of the rule set, raised);
-- adjustments (从轻, 减轻, 不予处罚): the heaviest one fired; `exempt` removes penalty and fines;
-- procedure and hearing: from the Administrative Penalty Law version in force on `decided_on`,
-  once fines measured by illegal income are in yuan for the fact (`finish`);
-- section: the routing table; legal basis and trace: every fired rule, in firing order.
+- penalty: exactly one fired penalty rule (none or two is a defect of the rule set, raised); it
+  gives the penalty basis (decided, no provision, correction first, referred, another authority)
+  and, per fine, the law version it stands under;
+- adjustments (从轻, 减轻, 不予处罚, 超过时效): the heaviest one fired; `exempt` and `time_barred`
+  remove penalties and fines;
+- the daily fine (按日连续处罚) only where the unit itself was fined under the provision (at some
+  stage: the overdue stage may add only a suspension); not where only persons are fined;
+- procedure and hearing (`with_procedure`): from the Administrative Penalty Law version and the
+  large-fine amounts in force on `decided_on`, once the fines are known in yuan and the law
+  version of each party is chosen (`temporal`); a range whose floor allows the summary procedure
+  gives `summary_if_fine_within`;
+- section: the routing table; legal basis and trace: every fired rule, in firing order;
+- provenance: the library, the rule set's digest and the fired rules still pending review.
 """
 
 from __future__ import annotations
@@ -16,14 +24,23 @@ from collections.abc import Sequence
 import attrs
 
 from ..contract.citation import Citation
-from ..contract.decision import Decision, FiredRule
+from ..contract.decision import Decision, FiredRule, Provenance
 from ..contract.errors import NoApplicableLawError, RuleConflictError
 from ..contract.facts import Violation
 from ..contract.fines import FineRange
-from ..contract.vocabulary import Hearing, Measure, Penalty, PenaltyAdjustment, Procedure
-from ..rulebook.model import ProcedureVersion, Rule, RuleSet
+from ..contract.version import library_version
+from ..contract.vocabulary import (
+    FineTarget,
+    Hearing,
+    Measure,
+    Penalty,
+    PenaltyAdjustment,
+    Procedure,
+)
+from ..rulebook.model import LargeFineAmounts, ProcedureVersion, Rule, RuleSet
 
 _SUMMARY_PENALTIES = frozenset({Penalty.WARNING, Penalty.FINE})
+_NO_PENALTY = (PenaltyAdjustment.EXEMPT, PenaltyAdjustment.TIME_BARRED)
 
 
 class Resolver:
@@ -33,6 +50,7 @@ class Resolver:
         self.rules = rules
         self._cited: dict[tuple[str, str], tuple[Citation, ...]] = {}
         self._steps: dict[tuple[str, str], FiredRule] = {}
+        self._version = library_version()
 
     def citations(self, rule: Rule, kind: str) -> tuple[Citation, ...]:
         key = (rule.id, kind)
@@ -50,14 +68,15 @@ class Resolver:
                 title=rule.title,
                 decides="penalty" if rule.then.decides_penalty else "measures",
                 law_version=rule.provision.law_version,
-                file=rule.provision.file,
+                file=self.rules.relative(rule.provision.file),
                 line=rule.line,
                 citations=tuple(c.label for c in self.citations(rule, kind)),
             )
         return found
 
     def __call__(self, violation: Violation, fired_ids: Sequence[str]) -> Decision:
-        """The decision for the fact's class (fines by income multiple not yet in yuan)."""
+        """The decision for the fact's class: fines by income multiple not yet in yuan, and no
+        procedure yet (both depend on more than the class: see `finish`, `with_procedure`)."""
         rules = self.rules
         kind = violation.kind
         fired = [rules.rule(rule_id) for rule_id in fired_ids]
@@ -71,37 +90,52 @@ class Resolver:
             raise RuleConflictError(reason, [rule.id for rule in deciding])
         penalty_rule = deciding[0]
         outcome = penalty_rule.then
+        version = penalty_rule.provision.law_version
         adjustment = max(
             (rule.then.penalty_adjustment for rule in fired), key=PenaltyAdjustment.rank
         )
-        exempt = adjustment is PenaltyAdjustment.EXEMPT
-        penalties = () if exempt else tuple(sorted(outcome.penalties or (), key=Penalty.rank))
-        fines = () if exempt else tuple(sorted(outcome.fines, key=lambda f: f.target.order))
+        excused = adjustment in _NO_PENALTY
+        penalties = () if excused else tuple(sorted(outcome.penalties or (), key=Penalty.rank))
+        fines = () if excused else _fines_of(outcome.fines, version)
         measures = tuple(
             sorted({m for rule in fired for m in rule.then.measures}, key=Measure.rank)
         )
         basis = list(dict.fromkeys(c for rule in fired for c in self.citations(rule, kind)))
         notes = list(dict.fromkeys(note for rule in fired for note in rule.then.notes))
-        decision = Decision(
+        pending = tuple(rule.id for rule in fired if rule.provision.review == "pending")
+        daily = not excused and any(rule.then.daily_fine for rule in fired)
+        return Decision(
             measures=measures,
             penalties=penalties,
+            penalty_basis=outcome.penalty_basis,
+            referred_to=outcome.referred_to,
+            competent_authority=outcome.competent_authority,
             fines=fines,
             penalty_adjustment=adjustment,
             procedure=None,
             hearing=Hearing.NO,
-            daily_fine=bool(penalties) and any(rule.then.daily_fine for rule in fired),
+            daily_fine=daily and self._fines_unit(penalty_rule, kind),
             section=rules.routing.section(kind, violation.sector.value),
-            law_version=penalty_rule.provision.law_version,
+            law_version=version,
             legal_basis=tuple(basis),
             rules_fired=tuple(rule.id for rule in fired),
             notes=tuple(notes),
+            provenance=Provenance(self._version, rules.digest, pending),
             trace=tuple(self.step(rule, kind) for rule in fired),
         )
-        return decision if _by_income(decision) else self._with_procedure(decision, violation)
+
+    def _fines_unit(self, penalty_rule: Rule, kind: str) -> bool:
+        """Whether the provision of `penalty_rule` fines the unit for `kind` at some stage."""
+        return any(
+            fine.target is FineTarget.UNIT
+            for rule in self.rules.penalty_rules(kind)
+            if rule.provision.file == penalty_rule.provision.file
+            for fine in rule.then.fines
+        )
 
     def finish(self, decision: Decision, violation: Violation) -> Decision:
-        """Fines by income multiple in yuan for this fact, and the procedure they call for."""
-        if not _by_income(decision):
+        """Fines by income multiple in yuan for this fact (unchanged for fixed fines)."""
+        if not by_income(decision):
             return decision
         income = violation.illegal_income_yuan or 0.0
         fines = tuple(fine.for_income(income) for fine in decision.fines)
@@ -109,32 +143,43 @@ class Resolver:
             f"罚款按违法所得{income:,.2f}元的倍数计算 "
             f"(fines computed as multiples of the illegal income of {income:,.2f} yuan)"
         )
-        fixed = attrs.evolve(decision, fines=fines, notes=(*decision.notes, note))
-        return self._with_procedure(fixed, violation)
+        return attrs.evolve(decision, fines=fines, notes=(*decision.notes, note))
 
-    def _with_procedure(self, decision: Decision, violation: Violation) -> Decision:
-        version = procedure_version(self.rules, violation.kind, violation.decided_on)
-        procedure, hearing, thresholds, extra = _procedure(
-            version, decision.penalties, decision.fines
+    def with_procedure(self, decision: Decision, violation: Violation) -> Decision:
+        """Procedure and hearing for the decision as finally chosen."""
+        day = violation.decided_on
+        version = procedure_version(self.rules, violation.kind, day)
+        amounts = self.rules.large_fine_on(day)
+        procedure, summary, hearing, thresholds, extra, notes = _procedure(
+            version, amounts, decision.penalties, decision.fines
         )
         basis = (*decision.legal_basis, *(c for c in extra if c not in decision.legal_basis))
         return attrs.evolve(
             decision,
             procedure=procedure,
+            summary_thresholds_yuan=summary,
             hearing=hearing,
             hearing_thresholds_yuan=thresholds,
             legal_basis=basis,
+            notes=(*decision.notes, *(note for note in notes if note not in decision.notes)),
         )
 
 
-def _by_income(decision: Decision) -> bool:
+def _fines_of(fines: Sequence[FineRange], version: str) -> tuple[FineRange, ...]:
+    ordered = sorted(fines, key=lambda f: f.target.order)
+    return tuple(attrs.evolve(fine, law_version=version) for fine in ordered)
+
+
+def by_income(decision: Decision) -> bool:
+    """Whether some fine of the decision is a multiple of the illegal income (per fact)."""
     return any(fine.income_multiple is not None for fine in decision.fines)
 
 
 def resolve(rules: RuleSet, violation: Violation, fired_ids: Sequence[str]) -> Decision:
-    """One-off resolution (a `Decider` keeps a `Resolver` instead)."""
+    """One-off resolution without 从旧兼从轻 (a `Decider` keeps a `Resolver` instead)."""
     resolver = Resolver(rules)
-    return resolver.finish(resolver(violation, fired_ids), violation)
+    found = resolver.finish(resolver(violation, fired_ids), violation)
+    return resolver.with_procedure(found, violation)
 
 
 def procedure_version(rules: RuleSet, kind: str, decided_on: dt.date) -> ProcedureVersion:
@@ -144,42 +189,67 @@ def procedure_version(rules: RuleSet, kind: str, decided_on: dt.date) -> Procedu
     raise NoApplicableLawError(kind, f"{decided_on.isoformat()} (procedure)")
 
 
+Thresholds = dict[str, float] | None
+
+
 def _procedure(
-    version: ProcedureVersion, penalties: tuple[Penalty, ...], fines: tuple[FineRange, ...]
-) -> tuple[Procedure | None, Hearing, dict[str, float] | None, list[Citation]]:
-    """Summary procedure only where every possible fine is within the on-the-spot limit."""
+    version: ProcedureVersion,
+    amounts: LargeFineAmounts | None,
+    penalties: tuple[Penalty, ...],
+    fines: tuple[FineRange, ...],
+) -> tuple[Procedure | None, Thresholds, Hearing, Thresholds, list[Citation], list[str]]:
+    """Procedure (with the summary limits where they decide it), hearing (with the large-fine
+    amounts where they decide it), the citations both rest on, and notes."""
     if not penalties:
-        return None, Hearing.NO, None, []
+        return None, None, Hearing.NO, None, [], []
     basis: list[Citation] = []
-    summary = set(penalties) <= _SUMMARY_PENALTIES and all(
-        _within_summary(version, fine) for fine in fines
-    )
-    if summary:
-        basis.append(version.summary_citation)
-    procedure = Procedure.SUMMARY if summary else Procedure.GENERAL
-    thresholds: dict[str, float] | None = None
-    if any(penalty in version.hearing_always_for for penalty in penalties) or any(
-        fine.min_yuan >= _large_fine(version, fine) for fine in fines
-    ):
+    notes: list[str] = []
+    procedure, summary = Procedure.GENERAL, None
+    if set(penalties) <= _SUMMARY_PENALTIES:
+        if all(_within_summary(version, fine.max_yuan, fine) for fine in fines):
+            procedure = Procedure.SUMMARY
+        elif all(_within_summary(version, fine.min_yuan, fine) for fine in fines):
+            procedure, summary = Procedure.SUMMARY_IF_FINE_WITHIN, dict(version.summary_limits)
+        if procedure is not Procedure.GENERAL:
+            basis.append(version.summary_citation)
+    thresholds: Thresholds = None
+    if any(penalty in version.hearing_always_for for penalty in penalties):
         hearing = Hearing.REQUIRED
-    elif any(fine.max_yuan >= _large_fine(version, fine) for fine in fines):
+    elif not fines:
+        hearing = Hearing.NO
+    elif amounts is None:
         hearing = Hearing.IF_FINE_REACHES
-        thresholds = dict(version.large_fine_from)
+        notes.append(
+            "该日期适用的较大数额罚款标准未编码，是否告知听证权利须按当时规定判断 (the large-fine "
+            "amount in force on this date is not encoded: whether a hearing is due must be judged "
+            "under the rules of the time)"
+        )
+    elif any(fine.min_yuan >= _amount(amounts, fine) for fine in fines):
+        hearing = Hearing.REQUIRED
+    elif any(fine.max_yuan >= _amount(amounts, fine) for fine in fines):
+        hearing, thresholds = Hearing.IF_FINE_REACHES, dict(amounts.from_yuan)
     else:
         hearing = Hearing.NO
     if hearing is not Hearing.NO:
         basis.append(version.hearing_citation)
-    return procedure, hearing, thresholds, basis
+        if amounts is not None and amounts.citation is not None:
+            basis.append(amounts.citation)
+        if amounts is not None and amounts.province is not None:
+            notes.append(
+                f"较大数额罚款按{amounts.province}规定的数额 (large fines as set by "
+                f"{amounts.province}; source: {amounts.source})"
+            )
+    return procedure, summary, hearing, thresholds, basis, notes
 
 
 def _limit_key(fine: FineRange) -> str:
     return "individual" if fine.target.is_individual else "unit"
 
 
-def _within_summary(version: ProcedureVersion, fine: FineRange) -> bool:
+def _within_summary(version: ProcedureVersion, amount: float, fine: FineRange) -> bool:
     limit = version.summary_limits[_limit_key(fine)]
-    return fine.max_yuan <= limit if version.summary_inclusive else fine.max_yuan < limit
+    return amount <= limit if version.summary_inclusive else amount < limit
 
 
-def _large_fine(version: ProcedureVersion, fine: FineRange) -> float:
-    return version.large_fine_from[_limit_key(fine)]
+def _amount(amounts: LargeFineAmounts, fine: FineRange) -> float:
+    return amounts.from_yuan[_limit_key(fine)]

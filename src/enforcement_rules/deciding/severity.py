@@ -10,7 +10,7 @@ from collections.abc import Iterable
 
 from ..contract.decision import Decision
 from ..contract.fines import FineRange
-from ..contract.vocabulary import Hazard, Penalty
+from ..contract.vocabulary import FineTarget, Hazard, Penalty
 
 #: Fact fields whose later values describe a more serious situation, mildest value first.
 #: A more serious fact must never get a lighter penalty or lose an on-site measure.
@@ -30,6 +30,24 @@ def weight(penalties: Iterable[Penalty], fines: Iterable[FineRange]) -> tuple[in
     ceiling = max((fine.max_yuan for fine in ranges), default=0.0)
     floor = max((fine.min_yuan for fine in ranges), default=0.0)
     return category, ceiling, floor
+
+
+#: The parties a decision's penalties fall on: the unit bears the penalty categories and its
+#: fine; each natural person only a fine.
+PARTIES: tuple[FineTarget, ...] = tuple(FineTarget)
+
+
+def party_weight(decision: Decision, party: FineTarget) -> tuple[int, float, float]:
+    """How heavy the decision is for one party (`weight` of what falls on that party).
+
+    The unit carries the penalty categories (warning, suspension, revocation…) and its own fine;
+    a person carries only a fine. A party the decision does not name weighs nothing.
+    """
+    fines = [fine for fine in decision.fines if fine.target is party]
+    if party is FineTarget.UNIT:
+        categories = [p for p in decision.penalties if p is not Penalty.FINE or fines]
+        return weight(categories, fines)
+    return weight((Penalty.FINE,) if fines else (), fines)
 
 
 def penalty_weight(decision: Decision) -> tuple[int, float, float]:

@@ -51,9 +51,13 @@ from .explain import describe
 COMPARED = (
     "measures",
     "penalties",
+    "penalty_basis",
+    "referred_to",
+    "competent_authority",
     "fines",
     "penalty_adjustment",
     "procedure",
+    "summary_thresholds_yuan",
     "hearing",
     "hearing_thresholds_yuan",
     "daily_fine",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 import json
 from collections.abc import Callable, Iterable, Mapping
 from functools import cache
@@ -16,6 +17,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
 
+import attrs
 import jsonschema
 from jsonschema.exceptions import best_match
 
@@ -31,11 +33,20 @@ from ..contract.errors import (
 )
 from ..contract.facts import Violation
 from ..contract.fines import FineRange
-from ..contract.vocabulary import Code, FineTarget, Measure, Penalty, PenaltyAdjustment, Section
+from ..contract.vocabulary import (
+    Authority,
+    Code,
+    FineTarget,
+    Measure,
+    Penalty,
+    PenaltyAdjustment,
+    Section,
+)
 from .conditions import AllOf, Condition, ConditionError, Test, engine_field, parse_condition
 from .model import (
     Example,
     Kind,
+    LargeFineAmounts,
     Law,
     Outcome,
     ProcedureVersion,
@@ -44,6 +55,7 @@ from .model import (
     Routing,
     Rule,
     RuleSet,
+    Successor,
 )
 from .network import MAX_CHILDREN, MAX_STACK, Network
 from .safe_yaml import Path as DataPath
@@ -51,6 +63,8 @@ from .safe_yaml import YamlDocument, read_yaml
 from .tree import read_tree
 
 CATALOGUES = ("laws.yaml", "kinds.yaml", "routing.yaml", "procedure.yaml")
+#: Catalogue files a rules directory may add: a province's large-fine amounts for hearings.
+OPTIONAL_CATALOGUES = ("hearing_amounts.yaml",)
 #: The case-lifecycle thresholds (`cases.law`): law as data, but not provision rules.
 CASE_LAW_FILE = Path("cases") / "case_law.yaml"
 T = TypeVar("T")
@@ -156,14 +170,13 @@ def load_rules(path: str | Path | None = None) -> RuleSet:
     catalogue = _load_catalogues(root, docs, out)
     rules: list[Rule] = []
     for relative, doc in sorted(docs.items()):
-        if relative in CATALOGUES:
+        if relative in CATALOGUES or relative in OPTIONAL_CATALOGUES:
             continue
         if schema_errors(doc, rule_file_schema(), out) and catalogue is not None:
             rules.extend(_build_rules(doc, catalogue, out))
     _check_unique_ids(rules, docs, out)
     if out.errors or catalogue is None:
         raise RuleSetError(out.errors)
-    laws, kinds, routing, procedure = catalogue
     rules.sort(
         key=lambda r: (r.provision.law, r.provision.in_force_from, r.provision.article, r.id)
     )
@@ -171,11 +184,13 @@ def load_rules(path: str | Path | None = None) -> RuleSet:
     return RuleSet(
         source=str(root),
         digest=_digest([*(doc.data for doc in docs.values()), *sorted(data_files.items())]),
-        laws=laws,
-        kinds=kinds,
+        laws=catalogue.laws,
+        kinds=catalogue.kinds,
         rules=tuple(rules),
-        routing=routing,
-        procedure=procedure,
+        routing=catalogue.routing,
+        procedure=catalogue.procedure,
+        large_fine_amounts=catalogue.large_fine_amounts,
+        province_amounts=catalogue.province_amounts,
         data_files=data_files,
         ignored=tree.ignored,
     )
@@ -186,7 +201,16 @@ def _digest(datas: Iterable[Any]) -> str:
     return hashlib.sha256("\n".join(canonical).encode()).hexdigest()[:16]
 
 
-Catalogue = tuple[Mapping[str, Law], Mapping[str, Kind], Routing, tuple[ProcedureVersion, ...]]
+@attrs.frozen
+class Catalogue:
+    """What the catalogue files define, which every rule file is checked against."""
+
+    laws: Mapping[str, Law]
+    kinds: Mapping[str, Kind]
+    routing: Routing
+    procedure: tuple[ProcedureVersion, ...]
+    large_fine_amounts: tuple[LargeFineAmounts, ...]
+    province_amounts: tuple[LargeFineAmounts, ...]
 
 
 def _load_catalogues(
@@ -204,17 +228,84 @@ def _load_catalogues(
             valid[name] = doc
     if len(valid) != len(CATALOGUES):
         return None
-    laws = {
-        code: Law(code, v["zh"], v["en"]) for code, v in valid["laws.yaml"].data["laws"].items()
-    }
+    laws = _build_laws(valid["laws.yaml"], out)
     kinds = {
         code: Kind(code, v["zh"], v["en"]) for code, v in valid["kinds.yaml"].data["kinds"].items()
     }
     routing = _build_routing(valid["routing.yaml"], kinds, out)
     procedure = _build_procedure(valid["procedure.yaml"], laws, out)
-    if routing is None or procedure is None:
+    amounts = _build_amounts(valid["procedure.yaml"], ("large_fine_amounts",), laws, None, out)
+    province: tuple[LargeFineAmounts, ...] | None = ()
+    own = docs.get("hearing_amounts.yaml")
+    if own is not None:
+        part = {"$ref": "#/$defs/hearing_amounts", "$defs": schema["$defs"]}
+        province = None
+        if schema_errors(own, part, out):
+            name = own.data["province"]
+            province = _build_amounts(own, ("amounts",), laws, name, out)
+    if routing is None or procedure is None or amounts is None or province is None:
         return None
-    return laws, kinds, routing, procedure
+    return Catalogue(laws, kinds, routing, procedure, amounts, province)
+
+
+def _build_laws(doc: YamlDocument, out: ErrorCollector) -> dict[str, Law]:
+    laws: dict[str, Law] = {}
+    entries = doc.data["laws"]
+    for code, entry in entries.items():
+        successor = None
+        if "successor" in entry:
+            raw = entry["successor"]
+            path: DataPath = ("laws", code, "successor")
+            if raw["by"] not in entries:
+                out.add(doc, (*path, "by"), f"{excerpt(raw['by'])} is not a law of laws.yaml")
+            try:
+                on = _date(raw["from"], (*path, "from"))
+            except _Located as located:
+                out.add(doc, located.path, located.reason)
+            else:
+                successor = Successor(on, raw["by"], raw["source"], raw.get("note", ""))
+        laws[code] = Law(code, entry["zh"], entry["en"], bool(entry.get("family")), successor)
+    return laws
+
+
+def _build_amounts(
+    doc: YamlDocument,
+    at: DataPath,
+    laws: Mapping[str, Law],
+    province: str | None,
+    out: ErrorCollector,
+) -> tuple[LargeFineAmounts, ...] | None:
+    """Large-fine amounts by window; windows of one list may not overlap."""
+    found: list[LargeFineAmounts] = []
+    entries = doc.data[at[0]]
+    for index, entry in enumerate(entries):
+        path: DataPath = (*at, index)
+
+        def build(entry: dict[str, Any] = entry, path: DataPath = path) -> LargeFineAmounts:
+            start, until = _window(entry["in_force"], (*path, "in_force"))
+            return LargeFineAmounts(
+                in_force_from=start,
+                in_force_until=until,
+                from_yuan=entry["from_yuan"],
+                text_zh=entry["text_zh"],
+                source=entry["source"],
+                review=entry["review"],
+                review_note=entry.get("review_note", ""),
+                citation=_cites(entry, laws, path) if "cites" in entry else None,
+                province=province,
+            )
+
+        amounts = out.attempt(doc, path, build)
+        if amounts is not None:
+            found.append(amounts)
+    if len(found) != len(entries):
+        return None
+    found.sort(key=lambda a: a.in_force_from)
+    for index, (first, second) in enumerate(itertools.pairwise(found), start=1):
+        if first.in_force_until is None or first.in_force_until > second.in_force_from:
+            out.add(doc, (*at, index), "its window overlaps the previous one")
+            return None
+    return tuple(found)
 
 
 def _build_routing(
@@ -268,7 +359,6 @@ def _build_procedure(
                 summary_inclusive=inclusive,
                 hearing_citation=_cites(hearing, laws, (*path, "hearing")),
                 hearing_always_for=always,
-                large_fine_from=hearing["large_fine_from_yuan"],
                 review=entry["review"],
                 later_law_policy=entry["later_law"]["policy"],
                 later_law_citation=(
@@ -327,7 +417,7 @@ def _code(enum_type: type[C], value: str, path: DataPath) -> C:
 
 
 def _build_rules(doc: YamlDocument, catalogue: Catalogue, out: ErrorCollector) -> list[Rule]:
-    laws, kinds, _, _ = catalogue
+    laws, kinds = catalogue.laws, catalogue.kinds
     data = doc.data
 
     def provision() -> Provision:
@@ -372,7 +462,7 @@ def _build_rules(doc: YamlDocument, catalogue: Catalogue, out: ErrorCollector) -
         path: DataPath = ("rules", index)
 
         def build(raw: Mapping[str, Any] = raw, path: DataPath = path) -> Rule:
-            return _rule(raw, built, doc, kinds, path)
+            return _rule(raw, built, doc, catalogue, path)
 
         rule = out.attempt(doc, path, build)
         if rule is not None:
@@ -384,9 +474,10 @@ def _rule(
     raw: Mapping[str, Any],
     provision: Provision,
     doc: YamlDocument,
-    kinds: Mapping[str, Kind],
+    catalogue: Catalogue,
     path: DataPath,
 ) -> Rule:
+    laws, kinds = catalogue.laws, catalogue.kinds
     cites = raw.get("cites", {})
     item = cites.get("item", ())
     items = (item,) if isinstance(item, int) else tuple(item)
@@ -400,6 +491,12 @@ def _rule(
     except ConditionError as error:
         raise _Located((*path, "when", *error.path), error.reason) from None
     then: Outcome = _outcome(raw["then"], (*path, "then"))
+    if then.referred_to is not None and then.referred_to not in laws:
+        known = ", ".join(laws)
+        raise _Located(
+            (*path, "then", "referred_to"),
+            f"{excerpt(then.referred_to)} is not a law of laws.yaml (known: {known})",
+        )
     if any(fine.income_multiple for fine in then.fines) and not _requires_income(when):
         raise _Located(
             (*path, "when"),
@@ -481,7 +578,18 @@ def _outcome(raw: Mapping[str, Any], path: DataPath) -> Outcome:
         if "penalty_adjustment" in raw
         else PenaltyAdjustment.NONE
     )
-    if adjustment is not PenaltyAdjustment.NONE and (penalties is not None or no_provision):
+    referred_to = raw.get("referred_to")
+    authority = (
+        _code(Authority, raw["competent_authority"], (*path, "competent_authority"))
+        if "competent_authority" in raw
+        else None
+    )
+    if referred_to is not None and (no_provision or penalties):
+        raise _Located(path, "a referral (referred_to) decides no penalty of its own here")
+    if referred_to is not None and not raw.get("notes"):
+        raise _Located(path, "a referral must say in notes what the other instrument decides")
+    deciding = penalties is not None or no_provision or referred_to or authority
+    if adjustment is not PenaltyAdjustment.NONE and deciding:
         raise _Located(
             path, "an adjustment rule (penalty_adjustment) cannot also decide the penalty"
         )
@@ -493,6 +601,8 @@ def _outcome(raw: Mapping[str, Any], path: DataPath) -> Outcome:
         tuple(raw.get("notes", ())),
         adjustment,
         bool(raw.get("daily_fine", False)),
+        referred_to,
+        authority,
     )
 
 

@@ -7,13 +7,21 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import attrs
 
 from ..contract.citation import Citation
 from ..contract.fines import FineRange
-from ..contract.vocabulary import Measure, Penalty, PenaltyAdjustment, Section
+from ..contract.vocabulary import (
+    Authority,
+    Measure,
+    Penalty,
+    PenaltyAdjustment,
+    PenaltyBasis,
+    Section,
+)
 from .conditions import Condition, atoms
 
 #: The message field that holds the date choosing a law version (`occurred_on`, or the decision
@@ -68,7 +76,9 @@ class Provision:
 
 @attrs.frozen
 class Outcome:
-    """What a rule concludes. `penalties is None` marks a measures-only rule."""
+    """What a rule concludes. `penalties is None` marks a measures-only rule, unless the rule
+    says the version has no provision, refers the penalty to another instrument, or names
+    another deciding authority: each of those decides the penalty too."""
 
     measures: tuple[Measure, ...] = ()
     penalties: tuple[Penalty, ...] | None = None
@@ -77,10 +87,30 @@ class Outcome:
     notes: tuple[str, ...] = ()
     penalty_adjustment: PenaltyAdjustment = PenaltyAdjustment.NONE
     daily_fine: bool = False
+    referred_to: str | None = None  # a law code: the instrument the provision refers to
+    competent_authority: Authority | None = None
 
     @property
     def decides_penalty(self) -> bool:
-        return self.penalties is not None or self.no_provision
+        return (
+            self.penalties is not None
+            or self.no_provision
+            or self.referred_to is not None
+            or self.competent_authority is not None
+        )
+
+    @property
+    def penalty_basis(self) -> PenaltyBasis:
+        """Why the penalties are what they are (for a penalty rule)."""
+        if self.no_provision:
+            return PenaltyBasis.NO_PROVISION
+        if self.referred_to is not None:
+            return PenaltyBasis.REFERRED
+        if self.competent_authority is not None and not self.penalties:
+            return PenaltyBasis.NOT_COMPETENT
+        if not self.penalties:
+            return PenaltyBasis.CORRECTION_FIRST
+        return PenaltyBasis.DECIDED
 
 
 @attrs.frozen
@@ -137,10 +167,22 @@ class Rule:
 
 
 @attrs.frozen
+class Successor:
+    """The instrument that replaced a law on a day (none of the law's versions reach past it)."""
+
+    on: dt.date
+    law: str
+    source: str
+    note: str = ""
+
+
+@attrs.frozen
 class Law:
     code: str
     zh: str
     en: str
+    family: bool = False  # a family of instruments ("the laws on hazardous materials")
+    successor: Successor | None = None
 
 
 @attrs.frozen
@@ -173,11 +215,31 @@ class ProcedureVersion:
     summary_inclusive: bool  # True: up to and including the amount
     hearing_citation: Citation
     hearing_always_for: tuple[Penalty, ...]
-    large_fine_from: Mapping[str, float]
     review: str
     later_law_policy: str = "lighter_later_law"  # or "occurred_only"
     later_law_citation: Citation | None = None
     later_law_text: str = ""
+
+    def in_force_on(self, day: dt.date) -> bool:
+        return in_force(day, self.in_force_from, self.in_force_until)
+
+
+@attrs.frozen
+class LargeFineAmounts:
+    """较大数额罚款 on the dates of a window: from these amounts (inclusive) a hearing is due.
+
+    The national default of the penalty measures, or (`province` set) a province's own amounts.
+    """
+
+    in_force_from: dt.date
+    in_force_until: dt.date | None
+    from_yuan: Mapping[str, float]  # "unit" / "individual" → amount
+    text_zh: str
+    source: str
+    review: str
+    review_note: str = ""
+    citation: Citation | None = None
+    province: str | None = None
 
     def in_force_on(self, day: dt.date) -> bool:
         return in_force(day, self.in_force_from, self.in_force_until)
@@ -194,6 +256,9 @@ class RuleSet:
     rules: tuple[Rule, ...]
     routing: Routing
     procedure: tuple[ProcedureVersion, ...]
+    #: The national large-fine amounts by date, and a province's own (from `hearing_amounts.yaml`).
+    large_fine_amounts: tuple[LargeFineAmounts, ...] = ()
+    province_amounts: tuple[LargeFineAmounts, ...] = ()
     #: Declared data files of the directory (relative path → text), read by their own stage.
     data_files: Mapping[str, str] = attrs.field(factory=dict, repr=False)
     #: Files of the directory that are not read, with the reason (`check` lists them).
@@ -262,3 +327,17 @@ class RuleSet:
 
     def rule(self, rule_id: str) -> Rule:
         return self._by_id[rule_id]
+
+    def relative(self, file: str) -> str:
+        """A rule file's path relative to the rules directory (never a machine's path)."""
+        try:
+            return Path(file).relative_to(self.source).as_posix()
+        except ValueError:
+            return file
+
+    def large_fine_on(self, day: dt.date) -> LargeFineAmounts | None:
+        """The amounts in force on `day`: the province's where it set some, else the national."""
+        for amounts in (*self.province_amounts, *self.large_fine_amounts):
+            if amounts.in_force_on(day):
+                return amounts
+        return None
