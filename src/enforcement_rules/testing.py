@@ -10,6 +10,7 @@ def test_total(fact): ...
 from __future__ import annotations
 
 from .proving.toolkit import (
+    applied_penalty_rules,
     assert_deterministic,
     assert_fines_within_range,
     assert_monotonic,
@@ -20,6 +21,7 @@ from .proving.toolkit import (
 )
 
 __all__ = [
+    "applied_penalty_rules",
     "assert_deterministic",
     "assert_fines_within_range",
     "assert_monotonic",

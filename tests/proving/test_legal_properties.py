@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 
 import enforcement_rules as er
 from enforcement_rules.deciding.severity import is_lighter, keeps_measures, penalty_weight
-from enforcement_rules.testing import facts
+from enforcement_rules.testing import applied_penalty_rules, facts
 
 RULES = er.load_rules()
 DECIDER = er.Decider(RULES)
@@ -37,18 +37,22 @@ def test_every_fact_gets_exactly_one_decision_from_exactly_one_penalty_rule(
 @given(facts(RULES))
 def test_no_fact_of_a_covered_kind_is_left_without_a_legal_basis(fact: dict[str, Any]) -> None:
     decision = DECIDER.decide(fact)
-    penalty_rule = next(
-        RULES.rule(r) for r in decision.rules_fired if RULES.rule(r).then.decides_penalty
-    )
-    if penalty_rule.then.no_provision:
-        assert not decision.penalties and decision.notes, "no provision must be said, with a note"
-    else:
-        assert any(
-            c.law == penalty_rule.provision.law and c.article == penalty_rule.provision.article
-            for c in decision.legal_basis
-        )
-    assert decision.law_version == penalty_rule.provision.law_version
+    for candidate in decision.candidates:
+        if not candidate.parties:
+            continue  # the other version applied to every party
+        (penalty_rule,) = applied_penalty_rules(RULES, candidate.decision)
+        if penalty_rule.then.no_provision:
+            assert not candidate.decision.penalties and decision.notes, "no provision, said"
+        else:
+            assert any(
+                c.law == penalty_rule.provision.law and c.article == penalty_rule.provision.article
+                for c in decision.legal_basis
+            )
+        if er.FineTarget.UNIT in candidate.parties:
+            assert decision.law_version == penalty_rule.provision.law_version
     assert (decision.procedure is None) == (not decision.penalties)
+    if not decision.penalties:
+        assert decision.penalty_basis is not None
 
 
 @SETTINGS

@@ -39,6 +39,8 @@ class FiredRule:
     file: str
     line: int
     citations: tuple[str, ...]
+    #: A penalty rule that fired but lost to another instrument's (法条竞合), and why.
+    not_applied: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return attrs.asdict(self, recurse=False) | {"citations": list(self.citations)}

@@ -38,6 +38,7 @@ from ..contract.vocabulary import (
     Procedure,
 )
 from ..rulebook.model import LargeFineAmounts, ProcedureVersion, Rule, RuleSet
+from . import precedence
 
 _SUMMARY_PENALTIES = frozenset({Penalty.WARNING, Penalty.FINE})
 _NO_PENALTY = (PenaltyAdjustment.EXEMPT, PenaltyAdjustment.TIME_BARRED)
@@ -74,6 +75,10 @@ class Resolver:
             )
         return found
 
+    def _step(self, rule: Rule, kind: str, lost: str | None) -> FiredRule:
+        step = self.step(rule, kind)
+        return step if lost is None else attrs.evolve(step, not_applied=lost)
+
     def __call__(self, violation: Violation, fired_ids: Sequence[str]) -> Decision:
         """The decision for the fact's class: fines by income multiple not yet in yuan, and no
         procedure yet (both depend on more than the class: see `finish`, `with_procedure`)."""
@@ -81,14 +86,20 @@ class Resolver:
         kind = violation.kind
         fired = [rules.rule(rule_id) for rule_id in fired_ids]
         deciding = [rule for rule in fired if rule.then.decides_penalty]
-        if len(deciding) != 1:
-            reason = (
-                "no penalty rule fired for this fact (a gap in the rule set)"
-                if not deciding
-                else "more than one penalty rule fired for this fact (a conflict in the rule set)"
+        if not deciding:
+            raise RuleConflictError(
+                "no penalty rule fired for this fact (a gap in the rule set)", []
             )
-            raise RuleConflictError(reason, [rule.id for rule in deciding])
-        penalty_rule = deciding[0]
+        procedure = procedure_version(rules, kind, violation.decided_on)
+        chosen = precedence.winner(deciding, rules.laws, procedure)
+        if chosen is None:
+            raise RuleConflictError(
+                "more than one penalty rule fired for this fact and the instruments' precedence "
+                "does not settle which applies (a conflict in the rule set)",
+                [rule.id for rule in deciding],
+            )
+        penalty_rule = chosen.winner
+        lost = dict((rule.id, reason) for rule, reason in chosen.lost)
         outcome = penalty_rule.then
         version = penalty_rule.provision.law_version
         adjustment = max(
@@ -100,9 +111,13 @@ class Resolver:
         measures = tuple(
             sorted({m for rule in fired for m in rule.then.measures}, key=Measure.rank)
         )
-        basis = list(dict.fromkeys(c for rule in fired for c in self.citations(rule, kind)))
-        notes = list(dict.fromkeys(note for rule in fired for note in rule.then.notes))
-        pending = tuple(rule.id for rule in fired if rule.provision.review == "pending")
+        applied = [rule for rule in fired if rule.id not in lost]
+        basis = list(dict.fromkeys(c for rule in applied for c in self.citations(rule, kind)))
+        if chosen.by_concurrence and procedure.concurrence_citation is not None:
+            basis.append(procedure.concurrence_citation)
+        notes = list(dict.fromkeys(note for rule in applied for note in rule.then.notes))
+        notes += [f"未适用 {rule_id}：{reason} (not applied)" for rule_id, reason in lost.items()]
+        pending = tuple(rule.id for rule in applied if rule.provision.review == "pending")
         daily = not excused and any(rule.then.daily_fine for rule in fired)
         return Decision(
             measures=measures,
@@ -121,7 +136,7 @@ class Resolver:
             rules_fired=tuple(rule.id for rule in fired),
             notes=tuple(notes),
             provenance=Provenance(self._version, rules.digest, pending),
-            trace=tuple(self.step(rule, kind) for rule in fired),
+            trace=tuple(self._step(rule, kind, lost.get(rule.id)) for rule in fired),
         )
 
     def _fines_unit(self, penalty_rule: Rule, kind: str) -> bool:

@@ -18,7 +18,7 @@ from ..contract.facts import Violation
 from ..contract.vocabulary import Circumstance, Hazard, Sector
 from ..deciding.decider import Decider
 from ..deciding.severity import MORE_SERIOUS, is_lighter, keeps_measures
-from ..rulebook.model import RuleSet
+from ..rulebook.model import Rule, RuleSet
 
 _BOOLEANS = (
     "correctable_on_site",
@@ -100,12 +100,25 @@ def assert_rejected(rules: RuleSet, fact: dict[str, Any], field: str) -> None:
         raise AssertionError(f"a bad {field!r} was accepted: {fact[field]!r}")
 
 
+def applied_penalty_rules(rules: RuleSet, decision: Decision) -> list[Rule]:
+    """The penalty rules a decision applied: fired, and not set aside for another instrument's
+    (法条竞合). A decision chosen party by party (从旧兼从轻) may apply one per version."""
+    return [
+        rules.rule(step.rule_id)
+        for step in decision.trace
+        if step.decides == "penalty" and step.not_applied is None
+    ]
+
+
 def assert_total(decider: Decider, fact: dict[str, Any]) -> Decision:
-    """Exactly one decision, from exactly one penalty rule, with an on-site measure."""
+    """Exactly one decision; under each law version considered, exactly one penalty rule
+    applied; an on-site measure; and a basis for an empty penalty list."""
     decision = decider.decide(fact)
-    deciding = [i for i in decision.rules_fired if decider.rules.rule(i).then.decides_penalty]
-    assert len(deciding) == 1, deciding
+    for candidate in decision.candidates:
+        deciding = applied_penalty_rules(decider.rules, candidate.decision)
+        assert len(deciding) == 1, [rule.id for rule in deciding]
     assert decision.measures, "every detected violation gets an on-site measure"
+    assert decision.penalties or decision.penalty_basis is not None
     return decision
 
 
@@ -128,18 +141,18 @@ def assert_monotonic(decider: Decider, fact: dict[str, Any]) -> None:
 
 
 def assert_fines_within_range(decider: Decider, fact: dict[str, Any]) -> None:
-    """Every fine lies inside the range of the rule that decided it, and of its article."""
+    """Every fine lies inside the range of the rule that decided it (the applied penalty rule of
+    the law version the fine stands under), and of that rule's article."""
     decision = decider.decide(fact)
-    rule = next(
-        decider.rules.rule(i)
-        for i in decision.rules_fired
-        if decider.rules.rule(i).then.decides_penalty
-    )
+    by_version = {
+        candidate.law_version: applied_penalty_rules(decider.rules, candidate.decision)
+        for candidate in decision.candidates
+    }
     income = fact.get("illegal_income_yuan") or 0.0
-    allowed = {fine.target: fine.for_income(income) for fine in rule.then.fines}
-    limits = rule.provision.fine_limits
     for fine in decision.fines:
-        stated = allowed[fine.target]
+        (rule,) = by_version[str(fine.law_version)]
+        stated = {f.target: f.for_income(income) for f in rule.then.fines}[fine.target]
         assert stated.min_yuan <= fine.min_yuan <= fine.max_yuan <= stated.max_yuan, fine
+        limits = rule.provision.fine_limits
         if limits is not None and stated.income_multiple is None:
             assert fine.max_yuan <= limits.get(fine.target.value, 0.0), (fine, limits)

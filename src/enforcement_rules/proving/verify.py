@@ -30,6 +30,7 @@ from typing import Any
 
 import attrs
 
+from ..deciding import precedence
 from ..deciding.decider import Decider
 from ..deciding.engine import Engine
 from ..deciding.severity import MORE_SERIOUS, weight
@@ -275,6 +276,9 @@ def _penalty_findings(
                 )
             )
     if len(deciding) > 1:
+        settled = _precedence(rules, message, [rules.rule(i) for i in deciding])
+        if settled is not None:
+            return findings + settled
         outcomes = {_outcome_signature(rules.rule(i)) for i in deciding}
         category = "conflict" if len(outcomes) > 1 else "overlap"
         key = (category, *sorted(deciding))
@@ -290,6 +294,33 @@ def _penalty_findings(
                 )
             )
     return findings
+
+
+def _precedence(
+    rules: RuleSet, message: Mapping[str, Any], deciding: list[Rule]
+) -> list[Finding] | None:
+    """None when the instruments' precedence leaves several rules (a conflict); otherwise the
+    findings on the choice made: an Art. 29 choice must be a highest fine."""
+    day = dt.date.fromordinal(int(message["decided_on"]))
+    version = next((v for v in rules.procedure if v.in_force_on(day)), None)
+    if version is None:
+        return None
+    chosen = precedence.winner(deciding, rules.laws, version)
+    if chosen is None:
+        return None
+    if chosen.by_concurrence:
+        top = weight((), chosen.winner.then.fines)
+        heavier = [r.id for r, _ in chosen.lost if weight((), r.then.fines) > top]
+        if heavier:
+            return [
+                Finding(
+                    "range",
+                    "the concurrence rule (APL 2021 Art. 29) chose a lower fine than "
+                    f"{', '.join(heavier)}",
+                    (chosen.winner.id, *heavier),
+                )
+            ]
+    return []
 
 
 def _outcome_signature(rule: Rule) -> tuple[Any, ...]:

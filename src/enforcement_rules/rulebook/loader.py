@@ -264,7 +264,20 @@ def _build_laws(doc: YamlDocument, out: ErrorCollector) -> dict[str, Law]:
                 out.add(doc, located.path, located.reason)
             else:
                 successor = Successor(on, raw["by"], raw["source"], raw.get("note", ""))
-        laws[code] = Law(code, entry["zh"], entry["en"], bool(entry.get("family")), successor)
+        for index, other in enumerate(entry.get("special_over", ())):
+            if other not in entries:
+                out.add(
+                    doc, ("laws", code, "special_over", index), f"{excerpt(other)} is not a law"
+                )
+        laws[code] = Law(
+            code,
+            entry["zh"],
+            entry["en"],
+            bool(entry.get("family")),
+            successor,
+            entry.get("rank"),
+            tuple(entry.get("special_over", ())),
+        )
     return laws
 
 
@@ -359,6 +372,11 @@ def _build_procedure(
                 summary_inclusive=inclusive,
                 hearing_citation=_cites(hearing, laws, (*path, "hearing")),
                 hearing_always_for=always,
+                concurrence_citation=(
+                    _cites(entry["concurrence"], laws, (*path, "concurrence"))
+                    if "concurrence" in entry
+                    else None
+                ),
                 review=entry["review"],
                 later_law_policy=entry["later_law"]["policy"],
                 later_law_citation=(

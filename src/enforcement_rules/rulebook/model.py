@@ -176,6 +176,10 @@ class Successor:
     note: str = ""
 
 
+#: Ranks of instruments, highest first (Legislation Law: the higher prevails).
+RANKS = ("law", "administrative_regulation", "departmental_rule")
+
+
 @attrs.frozen
 class Law:
     code: str
@@ -183,6 +187,13 @@ class Law:
     en: str
     family: bool = False  # a family of instruments ("the laws on hazardous materials")
     successor: Successor | None = None
+    rank: str | None = None  # one of RANKS (None only for a family)
+    special_over: tuple[str, ...] = ()  # instruments this one is the special provision to
+
+    @property
+    def rank_order(self) -> int:
+        """0 for a law, 1 for an administrative regulation, 2 for a departmental rule."""
+        return RANKS.index(self.rank) if self.rank in RANKS else len(RANKS)
 
 
 @attrs.frozen
@@ -216,6 +227,8 @@ class ProcedureVersion:
     hearing_citation: Citation
     hearing_always_for: tuple[Penalty, ...]
     review: str
+    #: One act breaking several provisions that each carry a fine: the highest fine (2021 Art. 29).
+    concurrence_citation: Citation | None = None
     later_law_policy: str = "lighter_later_law"  # or "occurred_only"
     later_law_citation: Citation | None = None
     later_law_text: str = ""

@@ -1,0 +1,106 @@
+"""Which provision decides when penalty rules of several instruments fire for one fact (法条竞合).
+
+Within one instrument one penalty rule fires per fact (two is a defect of the rule set). Across
+instruments the law settles it, and the order here is data-driven (`laws.yaml`: each
+instrument's `rank` and `special_over`; the concurrence rule of the Administrative Penalty Law in
+`procedure.yaml`):
+
+1. "no provision" in one instrument does not bar a penalty another instrument sets: a departmental
+   rule may set warnings and fines where no law or regulation does (APL 2021 Art. 13), so a rule
+   that decides outranks a rule that finds no provision;
+2. a provision that refers the penalty to another instrument yields to that instrument's rule;
+3. a higher instrument prevails over a lower one for the same conduct (Legislation Law: 上位法);
+4. among instruments of one rank, one declared special (`special_over`) prevails over the
+   general one;
+5. what remains, each with a fine, is one act breaking several provisions: one fine, under the
+   provision with the highest fine (APL 2021 Art. 29; before 2021-07-15 no rule is encoded, and
+   two left is a conflict). The comparison must hold for every fact of the class, so fines by
+   multiples of the illegal income are not compared (that too is left to the data: a conflict).
+
+`winner` returns the rule that decides and every rule that lost with the reason; `None` when the
+data do not settle it (a conflict `check` reports).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import attrs
+
+from ..contract.fines import FineRange
+from ..rulebook.model import Law, ProcedureVersion, Rule
+from .severity import weight
+
+
+@attrs.frozen
+class Outcome:
+    """The rule that decides, and the rules that lost, each with why (Chinese and English)."""
+
+    winner: Rule
+    lost: tuple[tuple[Rule, str], ...] = ()
+    by_concurrence: bool = False  # chosen by the highest fine (APL 2021 Art. 29)
+
+
+def winner(
+    deciding: Sequence[Rule], laws: Mapping[str, Law], procedure: ProcedureVersion
+) -> Outcome | None:
+    """The deciding rule among `deciding` (all fired for one fact), or None if unsettled."""
+    if len(deciding) == 1:
+        return Outcome(deciding[0])
+    if len({rule.provision.law for rule in deciding}) != len(deciding):
+        return None  # two rules of one instrument: a defect, not a concurrence
+    lost: list[tuple[Rule, str]] = []
+    left = list(deciding)
+
+    def drop(rule: Rule, reason: str) -> None:
+        left.remove(rule)
+        lost.append((rule, reason))
+
+    if any(not rule.then.no_provision for rule in left):
+        for rule in [r for r in left if r.then.no_provision]:
+            drop(rule, _NO_PROVISION)
+    for rule in [r for r in left if r.then.referred_to]:
+        if any(other.provision.law == rule.then.referred_to for other in left):
+            drop(rule, _REFERRED.format(law=rule.then.referred_to))
+    best = min(laws[rule.provision.law].rank_order for rule in left)
+    for rule in [r for r in left if laws[r.provision.law].rank_order > best]:
+        drop(rule, _HIGHER)
+    special = {
+        other
+        for rule in left
+        for other in laws[rule.provision.law].special_over
+        if any(r.provision.law == other for r in left)
+    }
+    for rule in [r for r in left if r.provision.law in special]:
+        drop(rule, _SPECIAL)
+    if len(left) == 1:
+        return Outcome(left[0], tuple(lost))
+    fixed = [rule for rule in left if rule.then.fines and not _by_income(rule.then.fines)]
+    if procedure.concurrence_citation is None or len(fixed) != len(left):
+        return None
+    ranked = sorted(left, key=lambda rule: weight((), rule.then.fines), reverse=True)
+    if weight((), ranked[0].then.fines) == weight((), ranked[1].then.fines):
+        return None  # two provisions with the very same fines: the data must say which applies
+    for rule in ranked[1:]:
+        lost.append((rule, _CONCURRENCE))
+    return Outcome(ranked[0], tuple(lost), by_concurrence=True)
+
+
+def _by_income(fines: Sequence[FineRange]) -> bool:
+    return any(fine.income_multiple is not None for fine in fines)
+
+
+_NO_PROVISION = (
+    "本规定对此无罚则，由设定处罚的规定决定 (this provision sets no penalty; the one that does "
+    "decides)"
+)
+_REFERRED = (
+    "本条依照{law}予以处罚，由该文件的规定决定 (this provision refers the penalty to {law}, "
+    "whose provision decides)"
+)
+_HIGHER = "上位法优先，由效力更高的规定决定 (the higher instrument prevails)"
+_SPECIAL = "特别规定优先于一般规定 (the special provision prevails over the general one)"
+_CONCURRENCE = (
+    "同一违法行为违反多个法律规范应当给予罚款的，按罚款数额高的规定处罚 (one act breaking "
+    "several provisions with fines: the provision with the highest fine applies)"
+)
