@@ -26,6 +26,7 @@ from .contract.errors import EnforcementRulesError, FactError, FactErrors, RuleS
 from .contract.lines import json_line, open_lines, read_items
 from .deciding.decider import Decider
 from .plan.report import plan_report
+from .proving.space import MAX_CLASSES
 from .proving.verify import verify
 from .review.diff import diff_rules, remove_extracted, resolve_rules_arg
 from .review.explain import explain
@@ -105,6 +106,13 @@ def build_parser() -> argparse.ArgumentParser:
         "rules_dir", nargs="?", metavar="RULES_DIR", help="default: --rules, else the bundled rules"
     )
     check.add_argument("--json", action="store_true", help="the report as JSON")
+    check.add_argument(
+        "--max-classes",
+        type=int,
+        default=MAX_CLASSES,
+        metavar="N",
+        help=f"walk no component with more classes; report it instead (default {MAX_CLASSES:,})",
+    )
     commands.add_parser("schema", help="print the rule-file JSON Schema (for editors)")
     render_cmd = commands.add_parser("render", help="the rule catalogue for legal staff")
     render_cmd.add_argument(
@@ -248,7 +256,7 @@ def _diff_revisions(old: str, new: str, fmt: str, out: TextIO, err: TextIO) -> i
     return EXIT_OK if result.empty else EXIT_BAD_INPUT
 
 
-def _check(rules_dir: str | None, as_json: bool, out: TextIO, err: TextIO) -> int:
+def _check(rules_dir: str | None, as_json: bool, max_classes: int, out: TextIO, err: TextIO) -> int:
     try:
         rules = load_rules(rules_dir)
     except RuleSetError as error:
@@ -259,7 +267,7 @@ def _check(rules_dir: str | None, as_json: bool, out: TextIO, err: TextIO) -> in
     except RuleSetError as error:
         print(error, file=err)
         return EXIT_BAD_RULES
-    report = verify(rules)
+    report = verify(rules, max_classes=max_classes)
     text = (
         json.dumps(report.to_dict(), ensure_ascii=False, indent=2) if as_json else report.to_text()
     )
@@ -286,7 +294,7 @@ def main(
         return EXIT_OK
     if args.command == "check":
         rules_dir: str | None = args.rules_dir or args.rules
-        return _check(rules_dir, bool(args.json), out, err)
+        return _check(rules_dir, bool(args.json), int(args.max_classes), out, err)
     try:
         rules = load_rules(args.rules)
     except RuleSetError as error:

@@ -148,7 +148,7 @@ def test_check_on_the_bundled_rules_exits_0_and_prints_its_counts() -> None:
     out, err = io.StringIO(), io.StringIO()
     assert main(["check", "--json"], out, err) == 0, out.getvalue()[-2000:]
     report = json.loads(out.getvalue())
-    assert report["ok"] is True and report["classes_walked"] > 10_000
+    assert report["ok"] is True and report["classes_walked"] > 1_000
     assert report["counts"]["pending"] > 0 and report["counts"]["example"] == 0
 
 

@@ -21,6 +21,7 @@ import attrs
 
 from ..rulebook.conditions import Test, atoms, circumstance_field
 from ..rulebook.model import (
+    DATE_FIELDS,
     WINDOW_FIELD,
     LargeFineAmounts,
     ProcedureVersion,
@@ -116,8 +117,8 @@ class Partition:
 
 
 def _groups(rules: Sequence[Rule], window: _Fields) -> Iterable[RuleGroup]:
-    """Connected components of rules linked by a shared field (the window aside)."""
-    reads = {rule.id: {test.field for test in rule_tests(rule)} - {WINDOW_FIELD} for rule in rules}
+    """Connected components of rules linked by a shared field (dates aside: `DATE_FIELDS`)."""
+    reads = {rule.id: {test.field for test in rule_tests(rule)} - DATE_FIELDS for rule in rules}
     parent = {rule.id: rule.id for rule in rules}
 
     def root(rule_id: str) -> str:

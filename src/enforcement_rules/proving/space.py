@@ -1,8 +1,8 @@
 """The fact space of a rule set, walked class by class: the one walk `check` and `diff` share.
 
 A fact has one kind, so the walk fixes the kind first. For kind K only the rules one of whose
-alternatives can hold for K matter; among them, rules that share no field (the kind and the
-version date aside) fire independently, so they fall into components walked one at a time, every
+alternatives can hold for K matter; among them, rules that share no field (the kind and dates
+aside) fire independently, so they fall into components walked one at a time, every
 other field at its default. The penalty rules of K always stay in one component, so that gaps and
 conflicts between them are seen; a component whose rules do not read the kind is the same for
 every kind and is walked once. Within a component each field is cut into the classes its
@@ -30,7 +30,7 @@ from ..contract.facts import Violation
 from ..contract.vocabulary import Circumstance, Sector
 from ..deciding.normalise import anniversary, normalise
 from ..rulebook.conditions import FIELDS, Atom, Conjunction, alternatives, circumstance_field
-from ..rulebook.model import WINDOW_FIELD, Rule, RuleSet
+from ..rulebook.model import DATE_FIELDS, WINDOW_FIELD, Rule, RuleSet
 from ..rulebook.network import rule_paths
 
 #: The most classes one sub-space may have for `check` and `diff` to walk it (about a minute of
@@ -240,7 +240,7 @@ def _components(
     for first, other in itertools.pairwise(deciding):
         parent[root(other)] = root(first)
     for rule in relevant:
-        for field in {a[0] for a in _atoms(paths[rule.id], kind)} - {"kind", WINDOW_FIELD}:
+        for field in {a[0] for a in _atoms(paths[rule.id], kind)} - {"kind", *DATE_FIELDS}:
             if field in owner:
                 parent[root(rule.id)] = root(owner[field])
             else:

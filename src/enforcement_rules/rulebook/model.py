@@ -29,6 +29,12 @@ from .conditions import Condition, atoms
 WINDOW_FIELD = "as_of"
 
 
+#: The message fields that hold dates. Rules reading the same date still fire independently of
+#: each other (each is judged on its own cut of the date), so dates never tie rules together
+#: into one class space (`deciding.partition`, `proving.space`).
+DATE_FIELDS = frozenset({WINDOW_FIELD, "occurred_on", "discovered_on", "decided_on"})
+
+
 def window_field(applies_by: str) -> str:
     """The message field a provision's in-force window is tested on."""
     return WINDOW_FIELD if applies_by == "occurred_on" else applies_by
