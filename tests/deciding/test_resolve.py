@@ -128,7 +128,7 @@ def test_the_limitation_period_counts_to_discovery_by_the_law_then_in_force() ->
     late = {**in_time, "discovered_on": "2014-03-02"}
     assert DECIDER.decide(in_time).penalty_adjustment is er.PenaltyAdjustment.NONE
     decision = DECIDER.decide(late)
-    assert decision.penalty_adjustment is er.PenaltyAdjustment.EXEMPT
+    assert decision.penalty_adjustment is er.PenaltyAdjustment.TIME_BARRED
     assert "apl1996-29-limitation" in decision.rules_fired
     assert decision.measures == (er.Measure.CORRECT_BY_DEADLINE,)
 
@@ -136,13 +136,13 @@ def test_the_limitation_period_counts_to_discovery_by_the_law_then_in_force() ->
 def test_harm_extends_the_limitation_to_five_years_under_the_2021_law() -> None:
     facts = {
         "kind": "no_safety_staff",
-        "occurred_on": "2019-03-01",
-        "discovered_on": "2023-03-01",
+        "occurred_on": "2020-03-01",
+        "discovered_on": "2024-03-01",
         "harmful_consequences": True,
     }
     assert DECIDER.decide(facts).penalty_adjustment is er.PenaltyAdjustment.NONE
-    later = DECIDER.decide({**facts, "discovered_on": "2024-03-02"})
-    assert later.penalty_adjustment is er.PenaltyAdjustment.EXEMPT
+    later = DECIDER.decide({**facts, "discovered_on": "2025-03-02"})
+    assert later.penalty_adjustment is er.PenaltyAdjustment.TIME_BARRED
 
 
 def test_the_daily_fine_needs_a_fine_and_the_2021_law() -> None:

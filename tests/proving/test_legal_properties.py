@@ -22,11 +22,13 @@ def test_every_fact_gets_exactly_one_decision_from_exactly_one_penalty_rule(
     fact: dict[str, Any],
 ) -> None:
     decision = DECIDER.decide(fact)
-    for candidate in decision.candidates:  # each law version considered: one penalty rule
-        fired = candidate.decision.rules_fired
-        assert len([rid for rid in fired if RULES.rule(rid).then.decides_penalty]) == 1
-    deciding = {rid for rid in decision.rules_fired if RULES.rule(rid).then.decides_penalty}
+    for candidate in decision.candidates:  # each version considered: one penalty rule applied
+        assert len(applied_penalty_rules(RULES, candidate.decision)) == 1
+    deciding = {rule.id for rule in applied_penalty_rules(RULES, decision)}
     assert 1 <= len(deciding) <= len(decision.candidates)  # per party, from the one applied
+    for step in decision.trace:  # a rule set aside for another instrument says why
+        if step.decides == "penalty" and step.rule_id not in deciding:
+            assert step.not_applied, step
     assert decision.measures, "every detected violation gets an on-site measure"
     assert (er.Measure.CORRECT_ON_SITE in decision.measures) != (
         er.Measure.CORRECT_BY_DEADLINE in decision.measures

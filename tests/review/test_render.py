@@ -279,7 +279,7 @@ def test_markdown_rule_shows_citation_condition_outcome_and_examples(
     assert "没收违法所得、非法财物 (confiscation)" in section
     assert "| 示例 (example) | 事实 (facts) | 预期 (expected) |" in section
     assert "illegal_income_yuan: 300000" in section
-    assert "- 审核 (review): verified" in section
+    assert "- 审核 (review): 已核对 verified" in section
 
 
 # ---------------------------------------------------------------- HTML

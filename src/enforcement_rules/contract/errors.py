@@ -82,12 +82,24 @@ class UncoveredKindError(EnforcementRulesError):
 
 
 class NoApplicableLawError(EnforcementRulesError):
-    """No version of a law the rule set encodes was in force on the date that selects it."""
+    """No version of a law the rule set encodes was in force on the date that selects it.
 
-    def __init__(self, kind: str, date: str):
+    Where the instrument that decided the kind was succeeded by another before that date,
+    `successor` names it (`law`, `on`): the repealed text is never cited after its end, and the
+    successor is not encoded for this kind yet."""
+
+    def __init__(self, kind: str, date: str, successor: tuple[str, str, str] | None = None):
         self.kind = kind
         self.date = date
-        super().__init__(f"no encoded law version covers kind '{kind}' on {date}")
+        self.successor = successor  # (repealed law, successor law, the day it took effect)
+        message = f"no encoded law version covers kind '{kind}' on {date}"
+        if successor is not None:
+            old, new, on = successor
+            message += (
+                f": {old} was succeeded by {new} on {on}, which is not encoded for this kind "
+                f"(该文件已由{new}自{on}起取代，尚未编码)"
+            )
+        super().__init__(message)
 
 
 class RuleConflictError(EnforcementRulesError):

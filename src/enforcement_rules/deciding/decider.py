@@ -206,7 +206,9 @@ class Decider:
         if not windows:
             raise UncoveredKindError(violation.kind, self.rules.covered_kinds)
         if not any(in_force(day, start, until) for start, until in windows):
-            raise NoApplicableLawError(violation.kind, day.isoformat())
+            raise NoApplicableLawError(
+                violation.kind, day.isoformat(), self.rules.successor_on(violation.kind, day)
+            )
 
 
 #: Deciders by rule-set digest, weakly: equal rule sets (a reload, a copy sent to a worker

@@ -60,8 +60,10 @@ def winner(
         for rule in [r for r in left if r.then.no_provision]:
             drop(rule, _NO_PROVISION)
     for rule in [r for r in left if r.then.referred_to]:
-        if any(other.provision.law == rule.then.referred_to for other in left):
-            drop(rule, _REFERRED.format(law=rule.then.referred_to))
+        target = rule.then.referred_to or ""
+        if any(refers_to(target, other.provision.law, laws) for other in left if other is not rule):
+            law = laws.get(target)
+            drop(rule, _REFERRED.format(law=law.zh if law is not None else target))
     best = min(laws[rule.provision.law].rank_order for rule in left)
     for rule in [r for r in left if laws[r.provision.law].rank_order > best]:
         drop(rule, _HIGHER)
@@ -84,6 +86,20 @@ def winner(
     for rule in ranked[1:]:
         lost.append((rule, _CONCURRENCE))
     return Outcome(ranked[0], tuple(lost), by_concurrence=True)
+
+
+def refers_to(target: str | None, law: str, laws: Mapping[str, Law]) -> bool:
+    """Whether a referral to `target` is answered by a rule of `law`: the instrument itself, a
+    member of the family it names, or an instrument that succeeded it (a referral to the
+    hazardous-chemicals regulations is answered by their successor law)."""
+    seen: set[str] = set()
+    while target is not None and target not in seen:
+        seen.add(target)
+        entry = laws.get(target)
+        if target == law or (entry is not None and law in entry.members):
+            return True
+        target = entry.successor.law if entry is not None and entry.successor else None
+    return False
 
 
 def _by_income(fines: Sequence[FineRange]) -> bool:

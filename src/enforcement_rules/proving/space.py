@@ -85,6 +85,13 @@ class SubSpace:
                 message[name] = value
         return message
 
+    def realizable(self, message: Mapping[str, Any]) -> bool:
+        """Whether a real case reaches the class: a law is applied on its occurrence date or a
+        later decision date, never on a day before the violation occurred."""
+        if "occurred_on" in self.fields and WINDOW_FIELD in self.fields:
+            return bool(message["occurred_on"] <= message[WINDOW_FIELD])
+        return True
+
     def class_key(self, message: Mapping[str, Any]) -> tuple[Any, ...]:
         """The walked fields' values of a message of this sub-space, in order."""
         return tuple(message.get(name, ABSENT) for name in self.fields)
@@ -187,6 +194,9 @@ def readable(message: Mapping[str, Any], reads: Iterable[str]) -> dict[str, Any]
     reads = set(reads)
     fact = {k: v for k, v in facts.items() if k != "discovered_after_full_years"}
     years = int(facts.get("discovered_after_full_years", 0))
+    as_of = _date(fact["occurred_on"])
+    if "occurred_on" in reads:  # the rules read the occurrence itself: the version date follows
+        fact["occurred_on"] = dt.date.fromordinal(int(message["occurred_on"])).isoformat()
     occurred = _date(fact["occurred_on"])
     discovered = _date(fact["discovered_on"]) if "discovered_on" in reads else occurred
     low = occurred if years == 0 else anniversary(occurred, years) + dt.timedelta(days=1)
@@ -194,6 +204,8 @@ def readable(message: Mapping[str, Any], reads: Iterable[str]) -> dict[str, Any]
     decided = discovered
     if "decided_on" in reads:
         decided = max(_date(fact["decided_on"]), discovered)
+    if WINDOW_FIELD in reads and as_of > occurred:  # the class of a later decision date
+        decided = max(decided, as_of)
     fact["discovered_on"] = discovered.isoformat()
     fact["decided_on"] = decided.isoformat()
     return fact
@@ -262,6 +274,12 @@ def _fields(
         for field, op, value in _atoms(paths[rule.id], kind):
             if field != "kind":
                 by_field.setdefault(field, []).append((rule.id, op, value))
+    # A rule may read the occurrence date itself (the instrument a referral names changes on a
+    # day) beside the version date: both are cut at the same days, so that a class whose
+    # occurrence lies after its version date is one no real case reaches (`realizable`).
+    if WINDOW_FIELD in by_field and "occurred_on" in by_field:
+        shared = by_field[WINDOW_FIELD] + by_field["occurred_on"]
+        by_field[WINDOW_FIELD] = by_field["occurred_on"] = shared
     # Circumstances travel as one flag per code: each flag a rule reads is a boolean field of its
     # own (several may have to hold at once, e.g. first offence, minor harm and corrected).
     return {

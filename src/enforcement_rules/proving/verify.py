@@ -13,7 +13,12 @@ plain-Python reference evaluator; the findings:
   measure;
 - range: rules citing the same article item at the same stage with different fines, or a fine
   above the provision's declared `fine_limits`;
-- window: versions of one law whose intervals overlap or leave a hole;
+- window: versions of one law whose intervals overlap or leave a hole; a decision (made as the
+  fact occurred and again on each later transition day, `decisions`) that cites an instrument
+  outside its window, applies a rule outside it, or refers to an instrument already succeeded;
+- lighter_law: a party (unit or person) whose applied version is heavier than the version at
+  occurrence (从旧兼从轻 per party), or whose fines are not those of the version applied;
+- basis: an empty penalty list with no reason (`penalty_basis`), a referral naming no instrument;
 - engine: durable_rules and the reference evaluator disagree;
 - example: a rule file's example that fails;
 - pending: files whose review is pending (listed, never failing);
@@ -36,6 +41,7 @@ from ..deciding.engine import Engine
 from ..deciding.severity import MORE_SERIOUS, weight
 from ..rulebook.conditions import AllOf, Test
 from ..rulebook.model import WINDOW_FIELD, Rule, RuleSet
+from .decisions import decision_findings
 from .examples import run_examples
 from .reference import fired_ids
 from .space import MAX_CLASSES, SubSpace, linking_rules, readable, subspaces
@@ -51,6 +57,8 @@ FAILING = (
     "monotonicity",
     "range",
     "window",
+    "lighter_law",
+    "basis",
     "engine",
     "example",
 )
@@ -152,8 +160,11 @@ def verify(
             findings.append(
                 Finding("unreachable", f"no fact fires this rule ({where})", (rule.id,))
             )
+    decider = Decider(rules)
+    for category, text, ids, fact in decision_findings(rules, decider, max_classes):
+        findings.append(Finding(category, text, ids, fact))
     if run_rule_examples:
-        for result in run_examples(Decider(rules)):
+        for result in run_examples(decider):
             if not result.passed:
                 findings.append(
                     Finding(
@@ -253,6 +264,8 @@ def _penalty_findings(
     reported: set[tuple[str, ...]],
 ) -> list[Finding]:
     """Gaps and conflicts of one walked class (each reported once per kind, year or rules)."""
+    if not space.realizable(message):
+        return []
     deciding = [i for i in ids if rules.rule(i).then.decides_penalty]
     if not deciding and not any(rule.then.decides_penalty for rule in space.members):
         return []

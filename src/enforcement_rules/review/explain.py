@@ -12,6 +12,13 @@ from ..rulebook.model import RuleSet
 
 _OPS = {"gt": ">", "gte": "≥", "lt": "<", "lte": "≤"}
 
+#: A rule file's review status as legal staff read it: Chinese first.
+REVIEW_LABELS = {"verified": "已核对 verified", "pending": "待核 pending"}
+
+
+def review_label(review: str) -> str:
+    return REVIEW_LABELS.get(review, review)
+
 
 def describe(condition: Condition) -> str:
     """A condition in words, e.g. `kind ∈ {a, b} 且 (and) overdue = false`."""
@@ -94,7 +101,11 @@ def explain(rules: RuleSet, violation: Violation, decision: Decision) -> str:
         lines.append(f"     条件 (because): {describe(rule.when)}")
         if step.citations:
             lines.append(f"     依据 (cites): {'; '.join(step.citations)}")
-        lines.append(f"     文件 (file): {step.file}:{step.line}  [{rule.provision.review}]")
+        lines.append(
+            f"     文件 (file): {step.file}:{step.line}  [{review_label(rule.provision.review)}]"
+        )
+        if step.not_applied:
+            lines.append(f"     未适用 (not applied): {step.not_applied}")
     lines.append("")
     lines.append("现场处理措施 (on-site measures):")
     lines.extend(f"  - {m.label}" for m in decision.measures)
@@ -102,9 +113,18 @@ def explain(rules: RuleSet, violation: Violation, decision: Decision) -> str:
         lines.append("行政处罚 (penalties): " + "; ".join(p.label for p in decision.penalties))
     else:
         lines.append("行政处罚 (penalties): 无 (none)")
-    lines.extend(
-        f"  罚款 (fine) {fine.target.label}: {describe_fine(fine)}" for fine in decision.fines
-    )
+    basis = decision.penalty_basis
+    if basis is not None:
+        lines.append(f"处罚依据 (penalty basis): {basis.label}")
+    if decision.referred_to is not None:
+        law = rules.laws.get(decision.referred_to)
+        name = f"{law.zh} ({law.en})" if law is not None else decision.referred_to
+        lines.append(f"  转引 (referred to): {name}")
+    if decision.competent_authority is not None:
+        lines.append(f"  决定机关 (decided by): {decision.competent_authority.label}")
+    for fine in decision.fines:
+        version = f" [{fine.law_version}]" if fine.law_version else ""
+        lines.append(f"  罚款 (fine) {fine.target.label}: {describe_fine(fine)}{version}")
     if decision.penalty_adjustment.value != "none":
         lines.append(f"处罚调整 (penalty adjustment): {decision.penalty_adjustment.label}")
     if decision.daily_fine:
@@ -121,4 +141,11 @@ def explain(rules: RuleSet, violation: Violation, decision: Decision) -> str:
     if decision.notes:
         lines.append("备注 (notes):")
         lines.extend(f"  - {note}" for note in decision.notes)
+    provenance = decision.provenance
+    if provenance is not None:
+        pending = ", ".join(provenance.pending_rules) or "无 (none)"
+        lines.append(
+            f"来源 (provenance): enforcement-rules {provenance.library_version}, 规则集 (rules) "
+            f"{provenance.rules_digest}; 待核规则 (rules pending review): {pending}"
+        )
     return "\n".join(lines)

@@ -23,7 +23,7 @@ import markupsafe
 from ..contract.vocabulary import FineTarget, PenaltyAdjustment
 from ..rulebook.model import Provision, Rule, RuleSet
 from .coverage import deciding_rules
-from .explain import describe, describe_fine, yuan
+from .explain import describe, describe_fine, review_label, yuan
 
 #: The law whose versions are the columns of the index matrix (the violation kinds are its).
 MATRIX_LAW = "work_safety_law"
@@ -294,22 +294,22 @@ def _article(rules: RuleSet, provision: Provision, file_rules: Sequence[Rule]) -
         fine_limits=limits,
         applies_by="" if provision.applies_by == "occurred_on" else provision.applies_by,
         source=provision.source,
-        review=provision.review,
+        review=review_label(provision.review),
         review_note=provision.review_note,
         pending=_pending(provision),
         file=file,
-        rules=tuple(_rule(rule, file) for rule in sorted(file_rules, key=lambda r: r.line)),
+        rules=tuple(_rule(rules, rule, file) for rule in sorted(file_rules, key=lambda r: r.line)),
     )
 
 
-def _rule(rule: Rule, file: str) -> RuleView:
+def _rule(rules: RuleSet, rule: Rule, file: str) -> RuleView:
     return RuleView(
         id=rule.id,
         title=rule.title,
         role=_role(rule),
         citation=_citation(rule),
         condition=describe(rule.when),
-        outcome=tuple(_outcome(rule)),
+        outcome=tuple(_outcome(rules, rule)),
         examples=tuple(
             ExampleView(
                 example.name,
@@ -320,7 +320,7 @@ def _rule(rule: Rule, file: str) -> RuleView:
             )
             for example in rule.examples
         ),
-        review=rule.provision.review,
+        review=review_label(rule.provision.review),
         pending=_pending(rule.provision),
         location=f"{file}:{rule.line}",
     )
@@ -348,7 +348,7 @@ def _citation(rule: Rule) -> str:
     return f"{zh} ({en})"
 
 
-def _outcome(rule: Rule) -> Iterable[Field]:
+def _outcome(rules: RuleSet, rule: Rule) -> Iterable[Field]:
     then = rule.then
     if then.measures:
         yield Field(
@@ -364,6 +364,14 @@ def _outcome(rule: Rule) -> Iterable[Field]:
             "无罚则 (no provision)",
             "本法此版本对此无处罚规定 (this law version has no penalty provision for the case)",
         )
+    if then.decides_penalty:
+        yield Field("处罚依据 (penalty basis)", then.penalty_basis.label)
+    if then.referred_to is not None:
+        law = rules.laws.get(then.referred_to)
+        named = f"{law.zh} ({law.en})" if law is not None else then.referred_to
+        yield Field("转引 (referred to)", named)
+    if then.competent_authority is not None:
+        yield Field("决定机关 (decided by)", then.competent_authority.label)
     for fine in then.fines:
         yield Field(f"罚款 (fine) — {fine.target.label}", describe_fine(fine))
     if then.penalty_adjustment is not PenaltyAdjustment.NONE:

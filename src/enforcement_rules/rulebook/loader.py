@@ -264,11 +264,12 @@ def _build_laws(doc: YamlDocument, out: ErrorCollector) -> dict[str, Law]:
                 out.add(doc, located.path, located.reason)
             else:
                 successor = Successor(on, raw["by"], raw["source"], raw.get("note", ""))
-        for index, other in enumerate(entry.get("special_over", ())):
-            if other not in entries:
-                out.add(
-                    doc, ("laws", code, "special_over", index), f"{excerpt(other)} is not a law"
-                )
+        for field in ("special_over", "members"):
+            for index, other in enumerate(entry.get(field, ())):
+                if other not in entries:
+                    out.add(doc, ("laws", code, field, index), f"{excerpt(other)} is not a law")
+        if entry.get("members") and not entry.get("family"):
+            out.add(doc, ("laws", code, "members"), "only a family (family: true) has members")
         laws[code] = Law(
             code,
             entry["zh"],
@@ -277,6 +278,7 @@ def _build_laws(doc: YamlDocument, out: ErrorCollector) -> dict[str, Law]:
             successor,
             entry.get("rank"),
             tuple(entry.get("special_over", ())),
+            tuple(entry.get("members", ())),
         )
     return laws
 
@@ -444,6 +446,14 @@ def _build_rules(doc: YamlDocument, catalogue: Catalogue, out: ErrorCollector) -
                 ("law",), f"unknown law {excerpt(data['law'])} (known: {', '.join(laws)})"
             )
         start, until = _window(data["in_force"], ("in_force",))
+        successor = laws[data["law"]].successor
+        if successor is not None and (until is None or until > successor.on):
+            raise _Located(
+                ("in_force", "until"),
+                f"{data['law']} was succeeded by {successor.law} on {successor.on.isoformat()}: "
+                f"no version of it may be in force after that day (until ≤ "
+                f"{successor.on.isoformat()})",
+            )
         items = {}
         for number, item in data["provision"].get("items", {}).items():
             for index, kind in enumerate(item.get("kinds", ())):

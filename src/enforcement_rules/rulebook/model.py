@@ -195,6 +195,7 @@ class Law:
     successor: Successor | None = None
     rank: str | None = None  # one of RANKS (None only for a family)
     special_over: tuple[str, ...] = ()  # instruments this one is the special provision to
+    members: tuple[str, ...] = ()  # a family's instruments
 
     @property
     def rank_order(self) -> int:
@@ -336,6 +337,14 @@ class RuleSet:
             for rule in self.penalty_rules(kind)
         )
         return tuple(dict.fromkeys(windows))
+
+    def successor_on(self, kind: str, day: dt.date) -> tuple[str, str, str] | None:
+        """(law, successor, day) when an instrument deciding `kind` was succeeded by `day`."""
+        for law in sorted({rule.provision.law for rule in self.penalty_rules(kind)}):
+            successor = self.laws[law].successor
+            if successor is not None and successor.on <= day:
+                return law, successor.law, successor.on.isoformat()
+        return None
 
     @property
     def provisions(self) -> tuple[Provision, ...]:
