@@ -42,7 +42,7 @@ def coverage_table(rules: RuleSet, law: str = "work_safety_law") -> str:
         "test keeps it in step with `rules/`. A cell names the article (item) whose penalty rules",
         "decide the kind in that version and the file's review status, or the rule declaring no",
         "provision.",
-        "Sources: the `source` and `review_note` of each rule file (legal reference passes 1–3).",
+        "Sources: the `source` and `review_note` of each rule file.",
         "",
         "| kind | " + " | ".join(f"in force {v.isoformat()}" for v in versions) + " |",
         "|---|" + "---|" * len(versions),
@@ -53,26 +53,69 @@ def coverage_table(rules: RuleSet, law: str = "work_safety_law") -> str:
             for version in versions
         ]
         lines.append(f"| `{kind}` {rules.kinds[kind].zh} | " + " | ".join(row) + " |")
-    lines += [
-        "",
-        "## Sources",
-        "",
-        "| file | review | source in the legal reference |",
-        "|---|---|---|",
-    ]
-    for provision in sorted(rules.provisions, key=lambda p: p.file):
-        if provision.law != law:
-            continue
-        name = provision.file.split("rules/", 1)[-1]
-        source = " ".join(provision.source.split()).replace("|", "/")
-        lines.append(f"| `{name}` | {provision.review} | {source} |")
-    pending = sorted({r.provision.file for r in rules.rules if r.provision.review == "pending"})
-    lines += ["", "## Files pending legal review", ""]
-    for file in pending:
-        provision = next(r.provision for r in rules.rules if r.provision.file == file)
-        name = file.split("rules/", 1)[-1]
-        lines.append(f"- `{name}`: {provision.review_note.strip()}")
+    lines += ["", *_other_instruments(rules, law), *_sources(rules), *_review_status(rules)]
     return "\n".join(lines) + "\n"
+
+
+def _other_instruments(rules: RuleSet, law: str) -> list[str]:
+    """The penalty provisions of every other instrument: which kinds they decide, and when."""
+    rows = []
+    for provision in sorted(rules.provisions, key=lambda p: (p.law, p.in_force_from, p.article)):
+        if provision.law == law:
+            continue
+        kinds = [
+            kind
+            for kind in rules.covered_kinds
+            if any(rule.provision.file == provision.file for rule in rules.penalty_rules(kind))
+        ]
+        if not kinds:
+            continue
+        until = provision.in_force_until.isoformat() if provision.in_force_until else "—"
+        title = rules.laws[provision.law]
+        rows.append(
+            f"| {title.zh} Art. {provision.article} | {provision.in_force_from.isoformat()} – "
+            f"{until} | {', '.join(f'`{k}`' for k in kinds)} | {provision.review} |"
+        )
+    if not rows:
+        return []
+    return [
+        "## Other instruments that decide kinds",
+        "",
+        "| provision | in force | kinds | review |",
+        "|---|---|---|---|",
+        *rows,
+        "",
+    ]
+
+
+def _name(rules: RuleSet, file: str) -> str:
+    return rules.relative(file)
+
+
+def _sources(rules: RuleSet) -> list[str]:
+    lines = ["## Sources", "", "| file | review | source |", "|---|---|---|"]
+    for provision in sorted(rules.provisions, key=lambda p: _name(rules, p.file)):
+        source = " ".join(provision.source.split()).replace("|", "/")
+        lines.append(f"| `{_name(rules, provision.file)}` | {provision.review} | {source} |")
+    return [*lines, ""]
+
+
+def _review_status(rules: RuleSet) -> list[str]:
+    provisions = rules.provisions
+    pending = sorted(
+        (p for p in provisions if p.review == "pending"), key=lambda p: _name(rules, p.file)
+    )
+    lines = [
+        "## Files pending legal review",
+        "",
+        f"{len(pending)} of {len(provisions)} rule files are pending review "
+        f"({len(provisions) - len(pending)} verified in a full text).",
+        "",
+    ]
+    for provision in pending:
+        note = " ".join(provision.review_note.split())
+        lines.append(f"- `{_name(rules, provision.file)}`: {note}")
+    return lines
 
 
 if __name__ == "__main__":  # pragma: no cover
