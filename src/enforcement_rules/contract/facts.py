@@ -13,7 +13,7 @@ from cattrs.errors import BaseValidationError
 
 from .codec import CONVERTER, field_errors
 from .errors import FactError, FactErrors, excerpt
-from .vocabulary import Circumstance, Code, Hazard, Sector
+from .vocabulary import AccidentGrade, Circumstance, Code, Hazard, LicenceStatus, Sector
 
 C = TypeVar("C", bound=Code)
 
@@ -36,17 +36,27 @@ def _check_kind(_: Violation, __: attrs.Attribute[str], value: str) -> None:
         raise FactError("kind", f"{excerpt(value)} is not a kind code", _KIND_PATTERN)
 
 
-def _check_income(_: Violation, __: attrs.Attribute[float | None], value: float | None) -> None:
-    if value is None:
+def _check_amount(_: Violation, attribute: attrs.Attribute[Any], value: float | None) -> None:
+    """An amount in yuan: a finite number from 0 to 10^12 (null where the field allows it)."""
+    allowed = _AMOUNTS if attribute.default is None else _AMOUNT
+    if value is None and attribute.default is None:
         return
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise FactError("illegal_income_yuan", f"{excerpt(value)} is not an amount", _AMOUNTS)
+        raise FactError(attribute.name, f"{excerpt(value)} is not an amount", allowed)
     if not 0 <= value <= MAX_AMOUNT_YUAN:
         problem = f"{excerpt(value)} is {'negative' if value < 0 else 'out of range'}"
-        raise FactError("illegal_income_yuan", problem, _AMOUNTS)
+        raise FactError(attribute.name, problem, allowed)
 
 
 _AMOUNTS = "a number from 0 to 10^12, or null"
+_AMOUNT = "a number from 0 to 10^12"
+MAX_COUNT = 1_000_000  # persons: far above any accident, small enough for the engine
+
+
+def _check_count(_: Violation, attribute: attrs.Attribute[int], value: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_COUNT:
+        allowed = f"a whole number from 0 to {MAX_COUNT:,}"
+        raise FactError(attribute.name, f"{excerpt(value)} is not a count of persons", allowed)
 
 
 MAX_REF_LENGTH = 200
@@ -90,6 +100,14 @@ def _hazard(value: Any) -> Hazard:
     return _code(Hazard, "hazard", value)
 
 
+def _grade(value: Any) -> AccidentGrade | None:
+    return None if value is None else _code(AccidentGrade, "accident_grade", value)
+
+
+def _licence(value: Any) -> LicenceStatus:
+    return _code(LicenceStatus, "licence_status", value)
+
+
 def _circumstances(value: Any) -> frozenset[Circumstance]:
     if isinstance(value, str | bytes) or not isinstance(value, Iterable):
         raise FactError("circumstances", f"{excerpt(value)} is not a set of codes")
@@ -124,11 +142,21 @@ class Violation:
     overdue: bool = attrs.field(default=False, validator=_check_bool)
     serious: bool = attrs.field(default=False, validator=_check_bool)
     fined_and_refuses: bool = attrs.field(default=False, validator=_check_bool)
-    illegal_income_yuan: float | None = attrs.field(default=None, validator=_check_income)
+    illegal_income_yuan: float | None = attrs.field(default=None, validator=_check_amount)
     harmful_consequences: bool = attrs.field(default=False, validator=_check_bool)
     circumstances: frozenset[Circumstance] = attrs.field(
         default=frozenset(), converter=_circumstances
     )
+    #: An accident: persons killed, seriously injured (acute industrial poisoning included) and
+    #: the direct economic loss; the grade is derived from them by rules unless stated.
+    deaths: int = attrs.field(default=0, validator=_check_count)
+    serious_injuries: int = attrs.field(default=0, validator=_check_count)
+    direct_loss_yuan: float = attrs.field(default=0, validator=_check_amount)
+    accident_grade: AccidentGrade | None = attrs.field(default=None, converter=_grade)
+    #: 上一年年收入 of the person an income-share fine falls on (null: stated as shares only).
+    annual_income_yuan: float | None = attrs.field(default=None, validator=_check_amount)
+    especially_serious: bool = attrs.field(default=False, validator=_check_bool)
+    licence_status: LicenceStatus = attrs.field(default=LicenceStatus.VALID, converter=_licence)
     #: The caller's own id for the finding: never read by rules, echoed in the decision.
     ref: str | None = attrs.field(default=None, validator=_check_ref)
 

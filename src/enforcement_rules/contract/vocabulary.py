@@ -124,6 +124,24 @@ class Hazard(Code):
     MAJOR = ("major", "重大事故隐患", "major accident hazard")
 
 
+class AccidentGrade(Code):
+    """生产安全事故的等级 (Order 493 Art. 3), mildest first."""
+
+    GENERAL = ("general", "一般事故", "general accident")
+    LARGER = ("larger", "较大事故", "larger accident")
+    MAJOR = ("major", "重大事故", "major accident")
+    EXTRAORDINARY = ("extraordinary", "特别重大事故", "extraordinarily serious accident")
+
+
+class LicenceStatus(Code):
+    """The unit's licence for a licence-based activity (hazardous chemicals, fireworks)."""
+
+    VALID = ("valid", "持有有效许可证", "valid licence")
+    NONE = ("none", "未取得许可证", "no licence")
+    EXPIRED = ("expired", "许可证已过期", "licence expired")
+    OUT_OF_SCOPE = ("out_of_scope", "超出许可范围", "outside the licensed scope")
+
+
 class Sector(Code):
     HAZARDOUS_CHEMICALS = ("hazardous_chemicals", "危险化学品", "hazardous chemicals")
     FIREWORKS = ("fireworks", "烟花爆竹", "fireworks")

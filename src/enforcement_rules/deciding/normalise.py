@@ -25,6 +25,7 @@ _BOOLEANS = (
     "serious",
     "fined_and_refuses",
     "harmful_consequences",
+    "especially_serious",
 )
 
 
@@ -65,6 +66,14 @@ def normalise(violation: Violation, as_of: dt.date) -> dict[str, Any]:
         message[name] = getattr(violation, name)
     if violation.illegal_income_yuan is not None:
         message[engine_field("illegal_income_yuan")] = to_fen(violation.illegal_income_yuan)
+    if violation.annual_income_yuan is not None:
+        message[engine_field("annual_income_yuan")] = to_fen(violation.annual_income_yuan)
+    message["licence_status"] = violation.licence_status.value
+    message["deaths"] = violation.deaths
+    message["serious_injuries"] = violation.serious_injuries
+    message[engine_field("direct_loss_yuan")] = to_fen(violation.direct_loss_yuan)
+    if violation.accident_grade is not None:
+        message["stated_accident_grade"] = violation.accident_grade.value
     for circumstance, name in _CIRCUMSTANCE_FIELDS:
         message[name] = circumstance in violation.circumstances
     return message

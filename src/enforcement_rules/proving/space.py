@@ -29,7 +29,16 @@ import attrs
 from ..contract.facts import Violation
 from ..contract.vocabulary import Circumstance, Sector
 from ..deciding.normalise import anniversary, normalise
-from ..rulebook.conditions import FIELDS, Atom, Conjunction, alternatives, circumstance_field
+from ..rulebook.conditions import (
+    DERIVED,
+    FIELDS,
+    NULLABLE,
+    Atom,
+    Conjunction,
+    alternatives,
+    circumstance_field,
+    engine_field,
+)
 from ..rulebook.model import DATE_FIELDS, WINDOW_FIELD, Rule, RuleSet
 from ..rulebook.network import rule_paths
 
@@ -299,7 +308,10 @@ def _representatives(field: str, tests: Sequence[tuple[str, str, Any]]) -> list[
     if kind == "code":
         enum_type = FIELDS[field][1]
         assert enum_type is not None
-        return _code_classes([str(m.value) for m in enum_type], tests)
+        classes: list[Any] = _code_classes([str(m.value) for m in enum_type], tests)
+        if any(op in ("ex", "nex") for _, op, _ in tests):
+            classes.append(ABSENT)
+        return classes
     cuts: set[int] = set()
     for _, op, value in tests:
         if op in ("gte", "lt"):
@@ -308,9 +320,15 @@ def _representatives(field: str, tests: Sequence[tuple[str, str, Any]]) -> list[
             cuts.add(int(value) + 1)
     ordered = sorted(cuts)
     values: list[Any] = ([ordered[0] - 1] if ordered else [0]) + ordered
-    if any(op in ("ex", "nex") for _, op, _ in tests) or field.endswith("_fen"):
+    if any(op in ("ex", "nex") for _, op, _ in tests) or field in _NULLABLE_AMOUNTS:
         values.append(ABSENT)
     return values
+
+
+#: Amount fields a fact may leave out (their normalised names).
+_NULLABLE_AMOUNTS = frozenset(
+    engine_field(field) for field in NULLABLE if FIELDS[field][0] == "number"
+)
 
 
 def _code_classes(codes: list[str], tests: Sequence[tuple[str, str, Any]]) -> list[str]:
@@ -338,6 +356,8 @@ def _raw_facts(message: Mapping[str, Any]) -> dict[str, Any]:
     """A normalised fact back in the JSON form (dates as the walk left them)."""
     facts: dict[str, Any] = {}
     for field, (kind, _) in FIELDS.items():
+        if field in DERIVED or kind == "number":
+            continue
         if field == "discovered_after_full_years" or (field not in message and kind != "codes"):
             continue
         value = message.get(field)
@@ -349,8 +369,11 @@ def _raw_facts(message: Mapping[str, Any]) -> dict[str, Any]:
             ]
         else:
             facts[field] = value
-    if "illegal_income_fen" in message:
-        facts["illegal_income_yuan"] = message["illegal_income_fen"] / 100
+    for field, (kind, _) in FIELDS.items():
+        if kind == "number" and engine_field(field) in message:
+            facts[field] = message[engine_field(field)] / 100
+    if "stated_accident_grade" in facts:
+        facts["accident_grade"] = facts.pop("stated_accident_grade")
     facts["occurred_on"] = dt.date.fromordinal(int(message[WINDOW_FIELD])).isoformat()
     years = int(message.get("discovered_after_full_years", 0))
     if years:

@@ -16,7 +16,7 @@ import attrs
 
 from ..contract.codec import InvalidValue, parse_date
 from ..contract.errors import excerpt
-from ..contract.vocabulary import Circumstance, Hazard, Sector
+from ..contract.vocabulary import AccidentGrade, Circumstance, Hazard, LicenceStatus, Sector
 
 FieldKind = Literal["kind", "code", "bool", "date", "number", "count", "codes"]
 
@@ -39,9 +39,33 @@ FIELDS: dict[str, tuple[FieldKind, type[Enum] | None]] = {
     "illegal_income_yuan": ("number", None),
     "harmful_consequences": ("bool", None),
     "circumstances": ("codes", Circumstance),
-    # Derived: whole years from occurred_on that end before discovered_on (limitation periods).
+    "licence_status": ("code", LicenceStatus),
+    "especially_serious": ("bool", None),
+    "deaths": ("count", None),
+    "serious_injuries": ("count", None),
+    "direct_loss_yuan": ("number", None),
+    "annual_income_yuan": ("number", None),
+    # The fact's `accident_grade` as the caller stated it (absent when not stated).
+    "stated_accident_grade": ("code", AccidentGrade),
+    # Computed when the fact is normalised: whole years from occurred_on that end before
+    # discovered_on (limitation periods).
     "discovered_after_full_years": ("count", None),
+    # Derived by rules (`then: derive`), never given: the grade the casualty and loss figures
+    # reach (Order 493 Art. 3), and the grade the decision uses (stated, else by the figures).
+    "grade_by_numbers": ("code", AccidentGrade),
+    "accident_grade": ("code", AccidentGrade),
 }
+
+#: Fields only rules set (`then: derive`). The engine holds each derived value as a fact of its
+#: own, joined to the fact it was derived for (forward chaining); a condition tests a derived
+#: field for equality with a code, never for its absence (a negation over facts would depend on
+#: the order in which the engine derives them).
+DERIVED: frozenset[str] = frozenset({"grade_by_numbers", "accident_grade"})
+
+#: Fields a fact may leave out (null): `exists` tests them.
+NULLABLE: frozenset[str] = frozenset(
+    {"illegal_income_yuan", "annual_income_yuan", "stated_accident_grade"}
+)
 
 Op = Literal["eq", "in", "gt", "gte", "lt", "lte", "exists", "includes"]
 _COMPARISONS = ("gt", "gte", "lt", "lte")
@@ -251,6 +275,11 @@ def _parse_field(
         raise ConditionError(
             path, f"unknown fact field {excerpt(field)} (allowed: {', '.join(FIELDS)})"
         )
+    if field in DERIVED and isinstance(value, Mapping):
+        raise ConditionError(
+            path,
+            f"{excerpt(field)} is derived by rules: test it for one code or a list of codes only",
+        )
     if isinstance(value, Mapping):
         tests: list[Condition] = []
         for op, operand in value.items():
@@ -260,10 +289,11 @@ def _parse_field(
                 value = _ordered_value(field, operand, (*path, op))
                 tests.append(Test(engine_field(field), op, value))
             elif op == "exists":
-                if FIELDS[field][0] != "number":
+                if field not in NULLABLE:
                     raise ConditionError(
                         (*path, op),
-                        f"'exists' applies to nullable fields only, not {excerpt(field)}",
+                        f"'exists' applies to nullable fields only ({', '.join(sorted(NULLABLE))})"
+                        f", not {excerpt(field)}",
                     )
                 tests.append(Test(engine_field(field), "exists", bool(operand)))
             elif op == "includes":
@@ -334,6 +364,11 @@ def _ordered_value(field: str, value: Any, path: tuple[str | int, ...]) -> int |
             )
         return to_fen(value)
     raise ConditionError(path, f"{excerpt(field)} does not take comparisons (gt, gte, lt, lte)")
+
+
+def derived_atoms_positive(conjunction: Conjunction) -> bool:
+    """Whether every test of a derived field in `conjunction` is an equality (no negation)."""
+    return all(op == "eq" for field, op, _ in conjunction if field in DERIVED)
 
 
 def date_value(day: dt.date) -> int:

@@ -42,7 +42,19 @@ from ..contract.vocabulary import (
     PenaltyAdjustment,
     Section,
 )
-from .conditions import AllOf, Condition, ConditionError, Test, engine_field, parse_condition
+from .conditions import (
+    DERIVED,
+    FIELDS,
+    AllOf,
+    Condition,
+    ConditionError,
+    Test,
+    alternatives,
+    atoms,
+    derived_atoms_positive,
+    engine_field,
+    parse_condition,
+)
 from .model import (
     Example,
     Kind,
@@ -175,6 +187,7 @@ def load_rules(path: str | Path | None = None) -> RuleSet:
         if schema_errors(doc, rule_file_schema(), out) and catalogue is not None:
             rules.extend(_build_rules(doc, catalogue, out))
     _check_unique_ids(rules, docs, out)
+    _check_derivations(rules, out)
     if out.errors or catalogue is None:
         raise RuleSetError(out.errors)
     rules.sort(
@@ -516,8 +529,15 @@ def _rule(
             )
     try:
         when = parse_condition(raw["when"], kinds)
+        paths = alternatives(when)
     except ConditionError as error:
         raise _Located((*path, "when", *error.path), error.reason) from None
+    if not all(derived_atoms_positive(conjunction) for conjunction in paths):
+        raise _Located(
+            (*path, "when"),
+            "a derived field is tested under 'not': the engine derives it as a fact, and its "
+            "absence cannot be tested; name the codes that apply instead",
+        )
     then: Outcome = _outcome(raw["then"], (*path, "then"))
     if then.referred_to is not None and then.referred_to not in laws:
         known = ", ".join(laws)
@@ -621,6 +641,11 @@ def _outcome(raw: Mapping[str, Any], path: DataPath) -> Outcome:
         raise _Located(
             path, "an adjustment rule (penalty_adjustment) cannot also decide the penalty"
         )
+    derive = _derive(raw, path) if "derive" in raw else None
+    if derive is not None and (
+        measures or deciding or adjustment is not PenaltyAdjustment.NONE or raw.get("daily_fine")
+    ):
+        raise _Located((*path, "derive"), "a derivation rule (derive) has no other outcome")
     return Outcome(
         measures,
         penalties,
@@ -631,7 +656,23 @@ def _outcome(raw: Mapping[str, Any], path: DataPath) -> Outcome:
         bool(raw.get("daily_fine", False)),
         referred_to,
         authority,
+        derive,
     )
+
+
+def _derive(raw: Mapping[str, Any], path: DataPath) -> tuple[str, str]:
+    ((field, value),) = raw["derive"].items()
+    here = (*path, "derive", field)
+    if field not in DERIVED:
+        raise _Located(
+            here, f"{excerpt(field)} is not a derived field ({', '.join(sorted(DERIVED))})"
+        )
+    enum_type = FIELDS[field][1]
+    assert enum_type is not None
+    if value not in enum_type.codes():  # type: ignore[attr-defined]
+        allowed = ", ".join(enum_type.codes())  # type: ignore[attr-defined]
+        raise _Located(here, f"{excerpt(value)} is not a {field} code (allowed: {allowed})")
+    return field, str(value)
 
 
 def _requires_income(condition: Condition) -> bool:
@@ -668,6 +709,49 @@ def _check_expect(expect: Mapping[str, Any], path: DataPath) -> None:
             _code(enum_type, code, (*path, key, index))
     for index, fine in enumerate(expect.get("fines", ())):
         _code(FineTarget, fine["target"], (*path, "fines", index, "target"))
+
+
+def _check_derivations(rules: list[Rule], out: ErrorCollector) -> None:
+    """Every derived field a rule tests is derived by some rule, and no derived field depends on
+    itself (through the fields its derivation rules test): the chaining terminates."""
+    derived_by: dict[str, list[Rule]] = {}
+    for rule in rules:
+        if rule.then.derive is not None:
+            derived_by.setdefault(rule.then.derive[0], []).append(rule)
+    reads = {
+        field: {t.field for rule in producers for t in atoms(rule.when)} & DERIVED
+        for field, producers in derived_by.items()
+    }
+    for rule in rules:
+        for field in sorted({t.field for t in atoms(rule.when)} & DERIVED):
+            if field not in derived_by:
+                out.errors.append(
+                    RuleFileError(
+                        rule.provision.file,
+                        rule.line,
+                        rule.id,
+                        f"tests the derived field {field!r}, which no rule derives",
+                    )
+                )
+    for field, producers in sorted(derived_by.items()):
+        seen: set[str] = set()
+        todo = list(reads[field])
+        while todo:
+            other = todo.pop()
+            if other == field:
+                rule = producers[0]
+                out.errors.append(
+                    RuleFileError(
+                        rule.provision.file,
+                        rule.line,
+                        rule.id,
+                        f"the derived field {field!r} depends on itself through its conditions",
+                    )
+                )
+                break
+            if other not in seen:
+                seen.add(other)
+                todo.extend(reads.get(other, ()))
 
 
 def _check_unique_ids(

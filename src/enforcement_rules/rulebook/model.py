@@ -95,6 +95,8 @@ class Outcome:
     daily_fine: bool = False
     referred_to: str | None = None  # a law code: the instrument the provision refers to
     competent_authority: Authority | None = None
+    #: (derived field, code): what a derivation rule derives for the fact (forward chaining).
+    derive: tuple[str, str] | None = None
 
     @property
     def decides_penalty(self) -> bool:
