@@ -177,7 +177,9 @@ def verify(
     for provision in rules.provisions:
         if provision.review == "pending":
             findings.append(
-                Finding("pending", f"{provision.file}: {provision.review_note.strip()}")
+                Finding(
+                    "pending", f"{rules.relative(provision.file)}: {provision.review_note.strip()}"
+                )
             )
     findings += [Finding("ignored", f"{file}: {reason}") for file, reason in rules.ignored]
     return Report(tuple(findings), walked, len(rules.rules), time.perf_counter() - started)

@@ -47,13 +47,26 @@ def coverage_table(rules: RuleSet, law: str = "work_safety_law") -> str:
         "| kind | " + " | ".join(f"in force {v.isoformat()}" for v in versions) + " |",
         "|---|" + "---|" * len(versions),
     ]
-    for kind in sorted(rules.kinds):
+    in_law = sorted({kind for kind, _ in cells})
+    for kind in in_law:
         row = [
             "; ".join(sorted(cells.get((kind, version), {"not encoded yet"})))
             for version in versions
         ]
         lines.append(f"| `{kind}` {rules.kinds[kind].zh} | " + " | ".join(row) + " |")
-    lines += ["", *_other_instruments(rules, law), *_sources(rules), *_review_status(rules)]
+    uncovered = [kind for kind in sorted(rules.kinds) if kind not in rules.covered_kinds]
+    lines += ["", *_other_instruments(rules, law)]
+    if uncovered:
+        lines += [
+            "## Kinds no rule decides yet",
+            "",
+            "Valid codes of the vocabulary that no loaded rule decides (deciding one raises "
+            "`UncoveredKindError`):",
+            "",
+            *(f"- `{kind}` {rules.kinds[kind].zh}" for kind in uncovered),
+            "",
+        ]
+    lines += [*_sources(rules), *_review_status(rules)]
     return "\n".join(lines) + "\n"
 
 
