@@ -17,6 +17,7 @@ from .proving.toolkit import (
     assert_rejected,
     assert_total,
     facts,
+    filling_rules,
     invalid_facts,
 )
 
@@ -28,5 +29,6 @@ __all__ = [
     "assert_rejected",
     "assert_total",
     "facts",
+    "filling_rules",
     "invalid_facts",
 ]

@@ -41,6 +41,8 @@ def sample_facts(count: int, seed: int = 7) -> list[dict[str, Any]]:
                 "safety_assured": generator.random() < 0.7,
                 "nonconforming_equipment": generator.random() < 0.2,
                 "activity_ongoing": generator.random() < 0.3,
+                "deaths": generator.choice((1, 1, 2, 3, 10, 30)),
+                "direct_loss_yuan": generator.choice((0, 2_000_000, 12_000_000)),
             }
         )
     return out
@@ -55,6 +57,7 @@ def test_decide_returns_the_documented_json_form() -> None:
         "penalty_basis",
         "referred_to",
         "competent_authority",
+        "accident_grade",
         "fines",
         "penalty_adjustment",
         "procedure",
@@ -192,5 +195,5 @@ def test_a_bad_fact_in_a_batch_names_its_position_and_decides_nothing() -> None:
 
 @given(st.sampled_from(RULES.covered_kinds))
 def test_a_violation_object_is_accepted_as_facts(kind: str) -> None:
-    violation = er.Violation.from_dict({"kind": kind, "occurred_on": "2016-06-01"})
+    violation = er.Violation.from_dict({"kind": kind, "occurred_on": "2016-06-01", "deaths": 1})
     assert er.decide(violation, rules=RULES) == er.decide(violation.to_dict(), rules=RULES)

@@ -16,6 +16,7 @@ from .facts import Violation
 from .fines import FineRange
 from .lines import json_line
 from .vocabulary import (
+    AccidentGrade,
     Authority,
     FineTarget,
     Hearing,
@@ -34,16 +35,21 @@ class FiredRule:
 
     rule_id: str
     title: str
-    decides: str  # "measures" or "penalty"
+    decides: str  # "measures", "penalty" or "derives" (a derived fact: the accident grade)
     law_version: str
     file: str
     line: int
     citations: tuple[str, ...]
     #: A penalty rule that fired but lost to another instrument's (法条竞合), and why.
     not_applied: str | None = None
+    #: A penalty rule that lost to a higher instrument's but fines the parties it does not.
+    fills: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return attrs.asdict(self, recurse=False) | {"citations": list(self.citations)}
+        return attrs.asdict(self, recurse=False) | {
+            "citations": list(self.citations),
+            "fills": list(self.fills),
+        }
 
 
 @attrs.frozen
@@ -104,6 +110,8 @@ class Decision:
     penalty_basis: PenaltyBasis = PenaltyBasis.DECIDED
     referred_to: str | None = None
     competent_authority: Authority | None = None
+    #: The accident grade the decision used (derived by rules from the figures, or stated).
+    accident_grade: AccidentGrade | None = None
     fines: tuple[FineRange, ...]
     penalty_adjustment: PenaltyAdjustment = PenaltyAdjustment.NONE
     procedure: Procedure | None
@@ -132,6 +140,7 @@ class Decision:
             "competent_authority": (
                 None if self.competent_authority is None else self.competent_authority.value
             ),
+            "accident_grade": None if self.accident_grade is None else self.accident_grade.value,
             "fines": [fine.to_dict() for fine in self.fines],
             "penalty_adjustment": self.penalty_adjustment.value,
             "procedure": None if self.procedure is None else self.procedure.value,

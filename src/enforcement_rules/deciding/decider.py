@@ -15,7 +15,7 @@ import weakref
 from collections import OrderedDict
 from collections.abc import Hashable, Iterable, Iterator, Mapping
 from functools import cache
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar, overload
 
 import attrs
 
@@ -24,6 +24,7 @@ from ..contract.errors import EnforcementRulesError, NoApplicableLawError, Uncov
 from ..contract.facts import Violation
 from ..rulebook.loader import load_rules
 from ..rulebook.model import RuleSet, in_force
+from . import derived
 from .engine import Engine
 from .forksafe import ForkSafeLock
 from .normalise import normalise
@@ -73,22 +74,46 @@ class Decider:
     def decide(self, facts: Facts) -> Decision:
         return self.decide_many([facts])[0]
 
-    def decide_many(self, many: Iterable[Facts]) -> list[Decision]:
+    @overload
+    def decide_many(
+        self, many: Iterable[Facts], *, errors: Literal["raise"] = "raise"
+    ) -> list[Decision]: ...
+
+    @overload
+    def decide_many(
+        self, many: Iterable[Facts], *, errors: Literal["collect"]
+    ) -> list[Decision | EnforcementRulesError]: ...
+
+    def decide_many(
+        self, many: Iterable[Facts], *, errors: Literal["raise", "collect"] = "raise"
+    ) -> list[Decision] | list[Decision | EnforcementRulesError]:
         """Decide a batch; the same decisions as `decide` one by one, in input order.
 
-        An invalid fact raises its error (noting its position) before anything is decided.
+        `errors="raise"`: an invalid fact raises its error (noting its position) before anything
+        is decided. `errors="collect"`: each fact's error takes its place in the result and the
+        other facts are decided.
         """
-        violations: list[Violation] = []
+        collect = errors == "collect"
+        failed: dict[int, EnforcementRulesError] = {}
+
+        def fail(index: int, error: EnforcementRulesError) -> None:
+            error.add_note(f"in fact #{index}")
+            if not collect:
+                raise error
+            failed.setdefault(index, error)
+
+        violations: dict[int, Violation] = {}
+        count = 0
         for position, facts in enumerate(many):
+            count = position + 1
             try:
-                violations.append(self.violation(facts))
+                violations[position] = self.violation(facts)
             except EnforcementRulesError as error:
-                error.add_note(f"in fact #{position}")
-                raise
+                fail(position, error)
         # Each fact is judged under the law in force when it occurred and, where another version
         # was in force on the decision date, under that one too (从旧兼从轻, see `temporal`).
         evaluations: list[tuple[int, dt.date]] = []
-        for index, violation in enumerate(violations):
+        for index, violation in violations.items():
             evaluations.append((index, violation.occurred_on))
             if self._version_changed(violation.occurred_on, violation.decided_on):
                 evaluations.append((index, violation.decided_on))
@@ -99,29 +124,51 @@ class Decider:
         todo: dict[Hashable, tuple[Violation, dict[str, Any]]] = {}
         unavailable: set[Hashable] = set()
         for key, (index, day), message in zip(keys, evaluations, messages, strict=True):
-            if key in known or key in todo or key in unavailable:
+            if key in known or key in todo or key in unavailable or index in failed:
                 continue
             try:
                 self._check_covered(violations[index], day)
-            except NoApplicableLawError:
+            except NoApplicableLawError as error:
                 if day == violations[index].occurred_on:
-                    raise
-                unavailable.add(key)  # no later version to compare with
+                    fail(index, error)
+                else:
+                    unavailable.add(key)  # no later version to compare with
+                continue
+            except EnforcementRulesError as error:
+                fail(index, error)
                 continue
             todo[key] = (violations[index], message)
+        refused: dict[Hashable, EnforcementRulesError] = {}
         for key, ids in self._fire([message for _, message in todo.values()], list(todo)):
-            known[key] = self._resolve(todo[key][0], ids)
+            try:
+                derived.check(self.rules, todo[key][0], ids)
+                known[key] = self._resolve(todo[key][0], ids)
+            except EnforcementRulesError as error:
+                if not collect:
+                    raise
+                refused[key] = error
         with self._cache_lock:
             for key in todo:
-                self._remember(self._decisions, key, known[key])
-        per_fact: list[list[Hashable]] = [[] for _ in violations]
+                if key in known:
+                    self._remember(self._decisions, key, known[key])
+        per_fact: dict[int, list[Hashable]] = {index: [] for index in violations}
         for key, (index, _) in zip(keys, evaluations, strict=True):
-            if key in known:
+            if key in refused:
+                failed.setdefault(index, refused[key])
+            elif key in known:
                 per_fact[index].append(key)
-        return [
-            self._choose(violation, fact_keys, known)
-            for violation, fact_keys in zip(violations, per_fact, strict=True)
-        ]
+        results: list[Decision | EnforcementRulesError] = []
+        for index in range(count):
+            if index in failed:
+                results.append(failed[index])
+                continue
+            try:
+                results.append(self._choose(violations[index], per_fact[index], known))
+            except EnforcementRulesError as error:
+                if not collect:
+                    raise
+                results.append(error)
+        return results
 
     def _choose(
         self, violation: Violation, keys: list[Hashable], known: Mapping[Hashable, Decision]

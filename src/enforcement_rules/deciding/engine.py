@@ -34,13 +34,14 @@ import durable_rules_engine
 from durable import engine as durable_engine
 
 from ..contract.errors import EngineError
-from ..rulebook.conditions import Atom, Conjunction
+from ..rulebook.conditions import DERIVED, Atom, Conjunction
 from ..rulebook.model import RuleSet
-from ..rulebook.network import SENTINEL
+from ..rulebook.network import DERIVED_FACT, SENTINEL
 from .forksafe import ForkSafeLock
 from .shards import Shard, plan_shards
 
 _SENTINEL = "__evaluated__"
+_DERIVED_SINK = "__derived__"
 _MAX_PRIORITY_GAP = 10  # room between rule priorities; the sentinel fires after every rule
 #: Seconds a ruleset may take to compile before the engine is declared stuck (a healthy shard
 #: compiles in milliseconds; durable_rules loops forever on some oversized networks).
@@ -66,8 +67,22 @@ def compile_conjunction(conjunction: Conjunction) -> dict[str, Any]:
     return {"$and": [compile_atom(atom) for atom in conjunction]}
 
 
-def compile_shard(shard: Shard, rank: Mapping[str, int]) -> dict[str, Any]:
-    """The durable_rules definition of one shard: an engine rule per path, plus the sentinel.
+def compile_path(path: Conjunction) -> list[dict[str, Any]]:
+    """The facts one engine rule joins: the finding (`m`), and for each test of a derived field
+    a derived fact of that finding (`d0`, `d1`, …) with that value (forward chaining)."""
+    own = tuple(atom for atom in path if atom[0] not in DERIVED)
+    joined = [atom for atom in path if atom[0] in DERIVED]
+    facts: list[dict[str, Any]] = [{"m": compile_conjunction(own)}]
+    for number, (field, _, value) in enumerate(joined):
+        test = [compile_atom(DERIVED_FACT), {field: value}, {"ix": {"m": "ix"}}]
+        facts.append({f"d{number}": {"$and": test}})
+    return facts
+
+
+def compile_shard(shard: Shard, rank: Mapping[str, int], derives: bool = False) -> dict[str, Any]:
+    """The durable_rules definition of one shard: an engine rule per path, plus the sentinel
+    (and, where rules derive facts, a rule that takes every derived fact, so that none is left
+    unhandled).
 
     Priorities follow the rule set's canonical order, so the firing order is fixed.
     """
@@ -76,7 +91,7 @@ def compile_shard(shard: Shard, rank: Mapping[str, int]) -> dict[str, Any]:
     for rule_id, path in shard.paths:
         number = counts[rule_id] = counts.get(rule_id, -1) + 1
         definition[f"{rule_id}#{number}"] = {
-            "all": [{"m": compile_conjunction(path)}],
+            "all": compile_path(path),
             "pri": 1 + rank[rule_id],
             "run": rule_id,
         }
@@ -85,6 +100,12 @@ def compile_shard(shard: Shard, rank: Mapping[str, int]) -> dict[str, Any]:
         "pri": 1 + len(rank) + _MAX_PRIORITY_GAP,
         "run": _SENTINEL,
     }
+    if derives:
+        definition[_DERIVED_SINK] = {
+            "all": [{"d": compile_atom(DERIVED_FACT)}],
+            "pri": 2 + len(rank) + _MAX_PRIORITY_GAP,
+            "run": _DERIVED_SINK,
+        }
     return definition
 
 
@@ -203,6 +224,10 @@ class Engine:
         self._rank = {rule.id: rank for rank, rule in enumerate(rules.rules)}
         self.rank = self._rank.__getitem__  # firing order of a rule id
         self.shards = plan_shards(rules.rules, SENTINEL)
+        #: rule id → (field, value) it derives; each derived fact is unique (`n`): one value may
+        #: be derived along several alternatives, and durable_rules refuses a fact twice
+        self._derives = {r.id: r.then.derive for r in rules.rules if r.then.derive is not None}
+        self._derived = itertools.count()
         self._prefix = f"enforcement_{rules.digest}_{next(_host_names)}"
         self._lock = ForkSafeLock()
         self._sessions = itertools.count()
@@ -218,17 +243,26 @@ class Engine:
 
     def _build(self, shard: Shard, generation: int = 0) -> str:
         name = f"{self._prefix}_s{shard.index}_g{generation}"
-        _register(self._host, {name: lambda: compile_shard(shard, self._rank)})
+        derives = any(rule_id in self._derives for rule_id in shard.rule_ids)
+        _register(self._host, {name: lambda: compile_shard(shard, self._rank, derives)})
         self._handles.append(_handle(self._host, name))
         return name
 
     def _record(self, action_name: str, closure: Any) -> None:
+        if action_name == _DERIVED_SINK:
+            return
         try:
             index = int(closure.m["ix"])
             if action_name == _SENTINEL:
                 self._seen[index] += 1
-            else:
-                self._fired[index].append(action_name)
+                return
+            self._fired[index].append(action_name)
+            derived = self._derives.get(action_name)
+            if derived is not None:  # forward chaining: the derived value becomes a fact
+                field, value = derived
+                closure.assert_fact(
+                    {"t": DERIVED_FACT[2], "ix": index, "n": next(self._derived), field: value}
+                )
         except Exception as error:  # durable_rules would swallow it
             self._failures.append(f"{action_name}: {error!r}")
 

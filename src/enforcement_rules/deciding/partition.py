@@ -53,7 +53,7 @@ class _Fields:
         elif test.op == "includes":
             assert isinstance(test.value, tuple)
             self.exact.update(circumstance_field(code) for code in test.value)
-        elif test.op == "exists":
+        elif test.op == "exists" and test.field.endswith("_fen"):  # an amount given or not
             self.ordered.setdefault(test.field, set())
         else:
             self.exact.add(test.field)
@@ -118,7 +118,8 @@ class Partition:
 
 def _groups(rules: Sequence[Rule], window: _Fields) -> Iterable[RuleGroup]:
     """Connected components of rules linked by a shared field (dates aside: `DATE_FIELDS`)."""
-    reads = {rule.id: {test.field for test in rule_tests(rule)} - DATE_FIELDS for rule in rules}
+    # A rule that derives a field is linked to the rules that test it (forward chaining).
+    reads = {rule.id: rule_fields(rule) - DATE_FIELDS for rule in rules}
     parent = {rule.id: rule.id for rule in rules}
 
     def root(rule_id: str) -> str:
@@ -144,6 +145,14 @@ def _groups(rules: Sequence[Rule], window: _Fields) -> Iterable[RuleGroup]:
             for test in rule_tests(rule):
                 fields.add(test)
         yield RuleGroup(frozenset(rule.id for rule in group), KeyFunction(fields))
+
+
+def rule_fields(rule: Rule) -> set[str]:
+    """The fields a rule tests, and the field it derives."""
+    fields = {test.field for test in rule_tests(rule)}
+    if rule.then.derive is not None:
+        fields.add(rule.then.derive[0])
+    return fields
 
 
 def rule_tests(rule: Rule) -> list[Test]:

@@ -28,6 +28,7 @@ from collections.abc import Mapping, Sequence
 import attrs
 
 from ..contract.fines import FineRange
+from ..contract.vocabulary import FineTarget
 from ..rulebook.model import Law, ProcedureVersion, Rule
 from .severity import weight
 
@@ -39,6 +40,9 @@ class Outcome:
     winner: Rule
     lost: tuple[tuple[Rule, str], ...] = ()
     by_concurrence: bool = False  # chosen by the highest fine (APL 2021 Art. 29)
+    #: Lower-ranked rules that still fine the parties the winner does not (`fills_parties`),
+    #: each with those parties.
+    fillers: tuple[tuple[Rule, tuple[FineTarget, ...]], ...] = ()
 
 
 def winner(
@@ -76,7 +80,7 @@ def winner(
     for rule in [r for r in left if r.provision.law in special]:
         drop(rule, _SPECIAL)
     if len(left) == 1:
-        return Outcome(left[0], tuple(lost))
+        return _with_fillers(Outcome(left[0], tuple(lost)))
     fixed = [rule for rule in left if rule.then.fines and not _by_income(rule.then.fines)]
     if procedure.concurrence_citation is None or len(fixed) != len(left):
         return None
@@ -86,6 +90,22 @@ def winner(
     for rule in ranked[1:]:
         lost.append((rule, _CONCURRENCE))
     return Outcome(ranked[0], tuple(lost), by_concurrence=True)
+
+
+def _with_fillers(outcome: Outcome) -> Outcome:
+    """Move to `fillers` each rule that lost to a higher instrument but fills the parties the
+    winner leaves unfined."""
+    named = {fine.target for fine in outcome.winner.then.fines}
+    fillers = []
+    lost = []
+    for rule, reason in outcome.lost:
+        parties = tuple(dict.fromkeys(f.target for f in rule.then.fines if f.target not in named))
+        if reason == _HIGHER and rule.then.fills_parties and parties:
+            fillers.append((rule, parties))
+            named.update(parties)
+        else:
+            lost.append((rule, reason))
+    return attrs.evolve(outcome, lost=tuple(lost), fillers=tuple(fillers))
 
 
 def refers_to(target: str | None, law: str, laws: Mapping[str, Law]) -> bool:
@@ -103,7 +123,7 @@ def refers_to(target: str | None, law: str, laws: Mapping[str, Law]) -> bool:
 
 
 def _by_income(fines: Sequence[FineRange]) -> bool:
-    return any(fine.income_multiple is not None for fine in fines)
+    return any(f.income_multiple is not None or f.income_share is not None for f in fines)
 
 
 _NO_PROVISION = (

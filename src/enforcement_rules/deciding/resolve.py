@@ -37,8 +37,9 @@ from ..contract.vocabulary import (
     PenaltyAdjustment,
     Procedure,
 )
+from ..rulebook.conditions import DERIVED, atoms
 from ..rulebook.model import LargeFineAmounts, ProcedureVersion, Rule, RuleSet
-from . import precedence
+from . import derived, precedence
 
 _SUMMARY_PENALTIES = frozenset({Penalty.WARNING, Penalty.FINE})
 _NO_PENALTY = (PenaltyAdjustment.EXEMPT, PenaltyAdjustment.TIME_BARRED)
@@ -67,7 +68,13 @@ class Resolver:
             found = self._steps[key] = FiredRule(
                 rule_id=rule.id,
                 title=rule.title,
-                decides="penalty" if rule.then.decides_penalty else "measures",
+                decides=(
+                    "penalty"
+                    if rule.then.decides_penalty
+                    else "derives"
+                    if rule.then.derive is not None
+                    else "measures"
+                ),
                 law_version=rule.provision.law_version,
                 file=self.rules.relative(rule.provision.file),
                 line=rule.line,
@@ -75,9 +82,13 @@ class Resolver:
             )
         return found
 
-    def _step(self, rule: Rule, kind: str, lost: str | None) -> FiredRule:
+    def _step(
+        self, rule: Rule, kind: str, lost: str | None, fills: tuple[str, ...] = ()
+    ) -> FiredRule:
         step = self.step(rule, kind)
-        return step if lost is None else attrs.evolve(step, not_applied=lost)
+        if lost is None and not fills:
+            return step
+        return attrs.evolve(step, not_applied=lost, fills=fills)
 
     def __call__(self, violation: Violation, fired_ids: Sequence[str]) -> Decision:
         """The decision for the fact's class: fines by income multiple not yet in yuan, and no
@@ -100,6 +111,7 @@ class Resolver:
             )
         penalty_rule = chosen.winner
         lost = dict((rule.id, reason) for rule, reason in chosen.lost)
+        fills = {rule.id: tuple(p.value for p in parties) for rule, parties in chosen.fillers}
         outcome = penalty_rule.then
         version = penalty_rule.provision.law_version
         adjustment = max(
@@ -108,15 +120,41 @@ class Resolver:
         excused = adjustment in _NO_PENALTY
         penalties = () if excused else tuple(sorted(outcome.penalties or (), key=Penalty.rank))
         fines = () if excused else _fines_of(outcome.fines, version)
+        filled: list[FineRange] = []
+        for filler, parties in chosen.fillers:
+            filled += [
+                fine
+                for fine in _fines_of(filler.then.fines, filler.provision.law_version)
+                if fine.target in parties
+            ]
+        if filled and not excused:
+            fines = tuple(sorted((*fines, *filled), key=lambda f: f.target.order))
+            penalties = tuple(sorted({*penalties, Penalty.FINE}, key=Penalty.rank))
         measures = tuple(
             sorted({m for rule in fired for m in rule.then.measures}, key=Measure.rank)
         )
-        applied = [rule for rule in fired if rule.id not in lost]
+        # A derivation is part of the decision where the kind needs what it derives or the
+        # penalty rule tests it (an accident's grade), not for a fact that merely states figures.
+        deciding_rules = [penalty_rule, *(filler for filler, _ in chosen.fillers)]
+        used = set(rules.kinds[kind].needs) | {
+            t.field for rule in deciding_rules for t in atoms(rule.when) if t.field in DERIVED
+        }
+        applied = [
+            rule
+            for rule in fired
+            if rule.id not in lost and (rule.then.derive is None or rule.then.derive[0] in used)
+        ]
         basis = list(dict.fromkeys(c for rule in applied for c in self.citations(rule, kind)))
         if chosen.by_concurrence and procedure.concurrence_citation is not None:
             basis.append(procedure.concurrence_citation)
         notes = list(dict.fromkeys(note for rule in applied for note in rule.then.notes))
         notes += [f"未适用 {rule_id}：{reason} (not applied)" for rule_id, reason in lost.items()]
+        notes += [
+            f"{filler.id}适用于{'、'.join(p.zh for p in parties)}：效力更高的规定对其未设处罚 "
+            f"({filler.id} applies to {', '.join(p.value for p in parties)}: the higher "
+            "instrument provides no penalty for them)"
+            for filler, parties in chosen.fillers
+        ]
         pending = tuple(rule.id for rule in applied if rule.provision.review == "pending")
         daily = not excused and any(rule.then.daily_fine for rule in fired)
         return Decision(
@@ -125,6 +163,9 @@ class Resolver:
             penalty_basis=outcome.penalty_basis,
             referred_to=outcome.referred_to,
             competent_authority=outcome.competent_authority,
+            accident_grade=(
+                derived.accident_grade(rules, fired_ids) if "accident_grade" in used else None
+            ),
             fines=fines,
             penalty_adjustment=adjustment,
             procedure=None,
@@ -136,7 +177,9 @@ class Resolver:
             rules_fired=tuple(rule.id for rule in fired),
             notes=tuple(notes),
             provenance=Provenance(self._version, rules.digest, pending),
-            trace=tuple(self._step(rule, kind, lost.get(rule.id)) for rule in fired),
+            trace=tuple(
+                self._step(rule, kind, lost.get(rule.id), fills.get(rule.id, ())) for rule in fired
+            ),
         )
 
     def _fines_unit(self, penalty_rule: Rule, kind: str) -> bool:
@@ -149,16 +192,29 @@ class Resolver:
         )
 
     def finish(self, decision: Decision, violation: Violation) -> Decision:
-        """Fines by income multiple in yuan for this fact (unchanged for fixed fines)."""
+        """Fines by income multiple or income share in yuan for this fact (fixed: unchanged)."""
         if not by_income(decision):
             return decision
-        income = violation.illegal_income_yuan or 0.0
-        fines = tuple(fine.for_income(income) for fine in decision.fines)
-        note = (
-            f"罚款按违法所得{income:,.2f}元的倍数计算 "
-            f"(fines computed as multiples of the illegal income of {income:,.2f} yuan)"
-        )
-        return attrs.evolve(decision, fines=fines, notes=(*decision.notes, note))
+        notes = list(decision.notes)
+        fines = decision.fines
+        if any(fine.income_multiple is not None for fine in fines):
+            income = violation.illegal_income_yuan or 0.0
+            fines = tuple(fine.for_income(income) for fine in fines)
+            notes.append(
+                f"罚款按违法所得{income:,.2f}元的倍数计算 "
+                f"(fines computed as multiples of the illegal income of {income:,.2f} yuan)"
+            )
+        if any(fine.income_share is not None for fine in fines):
+            annual = violation.annual_income_yuan
+            fines = tuple(fine.for_annual_income(annual) for fine in fines)
+            notes.append(
+                "罚款按上一年年收入的比例计算，年收入未提供，仅列比例 (fines are shares of the "
+                "previous year's income, which was not given: shares only)"
+                if annual is None
+                else f"罚款按上一年年收入{annual:,.2f}元的比例计算 (fines computed as shares of "
+                f"the previous year's income of {annual:,.2f} yuan)"
+            )
+        return attrs.evolve(decision, fines=fines, notes=tuple(notes))
 
     def with_procedure(self, decision: Decision, violation: Violation) -> Decision:
         """Procedure and hearing for the decision as finally chosen."""
@@ -187,7 +243,9 @@ def _fines_of(fines: Sequence[FineRange], version: str) -> tuple[FineRange, ...]
 
 def by_income(decision: Decision) -> bool:
     """Whether some fine of the decision is a multiple of the illegal income (per fact)."""
-    return any(fine.income_multiple is not None for fine in decision.fines)
+    return any(
+        fine.income_multiple is not None or fine.income_share is not None for fine in decision.fines
+    )
 
 
 def resolve(rules: RuleSet, violation: Violation, fired_ids: Sequence[str]) -> Decision:
@@ -239,9 +297,9 @@ def _procedure(
             "amount in force on this date is not encoded: whether a hearing is due must be judged "
             "under the rules of the time)"
         )
-    elif any(fine.min_yuan >= _amount(amounts, fine) for fine in fines):
+    elif any(fine.amount_known and fine.min_yuan >= _amount(amounts, fine) for fine in fines):
         hearing = Hearing.REQUIRED
-    elif any(fine.max_yuan >= _amount(amounts, fine) for fine in fines):
+    elif any(not fine.amount_known or fine.max_yuan >= _amount(amounts, fine) for fine in fines):
         hearing, thresholds = Hearing.IF_FINE_REACHES, dict(amounts.from_yuan)
     else:
         hearing = Hearing.NO
@@ -262,6 +320,8 @@ def _limit_key(fine: FineRange) -> str:
 
 
 def _within_summary(version: ProcedureVersion, amount: float, fine: FineRange) -> bool:
+    if not fine.amount_known:  # a share of an income not given: the amount cannot be judged
+        return False
     limit = version.summary_limits[_limit_key(fine)]
     return amount <= limit if version.summary_inclusive else amount < limit
 

@@ -23,13 +23,34 @@ MORE_SERIOUS: dict[str, tuple[object, ...]] = {
 }
 
 
-def weight(penalties: Iterable[Penalty], fines: Iterable[FineRange]) -> tuple[int, float, float]:
-    """Comparable weight of a penalty: (heaviest category, top fine ceiling, top fine floor)."""
+Weight = tuple[int, float, float, float, float]
+
+
+def weight(penalties: Iterable[Penalty], fines: Iterable[FineRange]) -> Weight:
+    """Comparable weight of a penalty: (heaviest category, top fine ceiling, top fine floor, top
+    income-share ceiling, top income-share floor). Shares of a person's income weigh through
+    their yuan bounds where the income is known, and through the shares themselves (which apply
+    to the same income in every version) where it is not."""
     ranges = list(fines)
     category = max((Penalty.rank(penalty) + 1 for penalty in penalties), default=0)
-    ceiling = max((fine.max_yuan for fine in ranges), default=0.0)
-    floor = max((fine.min_yuan for fine in ranges), default=0.0)
-    return category, ceiling, floor
+    ceiling = max((fine.max_yuan for fine in ranges if fine.amount_known), default=0.0)
+    floor = max((fine.min_yuan for fine in ranges if fine.amount_known), default=0.0)
+    shares = [fine.income_share for fine in ranges if fine.income_share is not None]
+    share_ceiling = max((high for _, high in shares), default=0.0)
+    share_floor = max((low for low, _ in shares), default=0.0)
+    return category, ceiling, floor, share_ceiling, share_floor
+
+
+def comparable(first: Decision, second: Decision, party: FineTarget) -> bool:
+    """Whether the two decisions' fines for `party` can be weighed against each other: not when
+    one is a share of an income not known and the other an amount in yuan."""
+    unknown = [
+        any(f.target is party and not f.amount_known for f in d.fines) for d in (first, second)
+    ]
+    fixed = [
+        any(f.target is party and f.income_share is None for f in d.fines) for d in (first, second)
+    ]
+    return not ((unknown[0] and fixed[1]) or (unknown[1] and fixed[0]))
 
 
 #: The parties a decision's penalties fall on: the unit bears the penalty categories and its
@@ -37,7 +58,7 @@ def weight(penalties: Iterable[Penalty], fines: Iterable[FineRange]) -> tuple[in
 PARTIES: tuple[FineTarget, ...] = tuple(FineTarget)
 
 
-def party_weight(decision: Decision, party: FineTarget) -> tuple[int, float, float]:
+def party_weight(decision: Decision, party: FineTarget) -> Weight:
     """How heavy the decision is for one party (`weight` of what falls on that party).
 
     The unit carries the penalty categories (warning, suspension, revocation…) and its own fine;
@@ -50,7 +71,7 @@ def party_weight(decision: Decision, party: FineTarget) -> tuple[int, float, flo
     return weight((Penalty.FINE,) if fines else (), fines)
 
 
-def penalty_weight(decision: Decision) -> tuple[int, float, float]:
+def penalty_weight(decision: Decision) -> Weight:
     """The weight of a decision's penalty (see `weight`)."""
     return weight(decision.penalties, decision.fines)
 

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import attrs
 
 from ..contract.errors import EngineError
-from ..rulebook.conditions import Conjunction
+from ..rulebook.conditions import DERIVED, Conjunction, atoms
 from ..rulebook.model import Rule
 from ..rulebook.network import SENTINEL, Network, rule_paths
 
@@ -31,27 +31,55 @@ def plan_shards(rules: Sequence[Rule], sentinel: Conjunction = SENTINEL) -> tupl
     """Pack rules into shards in the rule set's order, each shard's network inside the limits.
 
     Every shard also holds `sentinel`, the path of the engine rule that tells a fact was seen.
-    Raises `ShardError` for a rule that does not fit even in a shard of its own (the loader
-    refuses such a rule, so this is a defect of the library, not of the rules).
+    A derived fact lives in the session of the ruleset that derived it, so a shard that holds a
+    rule testing a derived field also holds every rule deriving it (derivation rules may so sit
+    in several shards: a rule fired twice is one rule fired). Raises `ShardError` for a rule
+    that does not fit even in a shard of its own (the loader refuses such a rule, so this is a
+    defect of the library, not of the rules).
     """
+    derivers: dict[str, list[Rule]] = {}
+    for rule in rules:
+        if rule.then.derive is not None:
+            derivers.setdefault(rule.then.derive[0], []).append(rule)
+    needed_by = {rule.id: _needed(rule, derivers) for rule in rules}
     shards: list[Shard] = []
     network = _fresh(sentinel)
     members: list[str] = []
     paths_of: list[tuple[str, Conjunction]] = []
     for rule in rules:
-        paths = rule_paths(rule)
-        if not network.fits(network.add_all(paths)):
+        if rule.id in members:
+            continue  # already here for a rule that tests what it derives
+        group = [dep for dep in needed_by[rule.id] if dep.id not in members] + [rule]
+        paths = [(member.id, path) for member in group for path in rule_paths(member)]
+        if not network.fits(network.add_all(path for _, path in paths)):
             if not members:
                 raise ShardError(rule.id, len(paths))
             shards.append(Shard(len(shards), tuple(members), tuple(paths_of)))
             network, members, paths_of = _fresh(sentinel), [], []
-            if not network.fits(network.add_all(paths)):
+            group = [*needed_by[rule.id], rule]
+            paths = [(member.id, path) for member in group for path in rule_paths(member)]
+            if not network.fits(network.add_all(path for _, path in paths)):
                 raise ShardError(rule.id, len(paths))
-        members.append(rule.id)
-        paths_of.extend((rule.id, path) for path in paths)
+        members.extend(member.id for member in group)
+        paths_of.extend(paths)
     if members or not shards:
         shards.append(Shard(len(shards), tuple(members), tuple(paths_of)))
     return tuple(shards)
+
+
+def _needed(rule: Rule, derivers: dict[str, list[Rule]]) -> list[Rule]:
+    """The derivation rules `rule` depends on (transitively), dependencies first."""
+    found: dict[str, Rule] = {}
+
+    def visit(current: Rule) -> None:
+        for field in sorted({t.field for t in atoms(current.when)} & DERIVED):
+            for dep in derivers.get(field, ()):
+                if dep.id != rule.id and dep.id not in found:
+                    visit(dep)
+                    found[dep.id] = dep
+
+    visit(rule)
+    return list(found.values())
 
 
 def _fresh(sentinel: Conjunction) -> Network:

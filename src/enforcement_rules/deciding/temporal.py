@@ -23,7 +23,7 @@ import attrs
 from ..contract.decision import Candidate, Decision
 from ..contract.vocabulary import FineTarget, Penalty, PenaltyBasis
 from ..rulebook.model import ProcedureVersion
-from .severity import PARTIES, party_weight
+from .severity import PARTIES, comparable, party_weight
 
 T = TypeVar("T")
 _SAME = "违法行为发生时与决定时施行同一版本 (the same version was in force throughout)"
@@ -41,7 +41,9 @@ def choose(
     )
     chosen: dict[FineTarget, Decision] = {}
     for party in PARTIES:
-        lighter = party_weight(at_decision, party) < party_weight(at_occurrence, party)
+        lighter = comparable(at_decision, at_occurrence, party) and party_weight(
+            at_decision, party
+        ) < party_weight(at_occurrence, party)
         chosen[party] = at_decision if later_counts and lighter else at_occurrence
     unit = chosen[FineTarget.UNIT]
     fines = tuple(fine for party in PARTIES for fine in chosen[party].fines if fine.target is party)

@@ -25,12 +25,12 @@ from typing import Any
 
 from ..contract.citation import Citation
 from ..contract.decision import Decision
-from ..contract.errors import EnforcementRulesError
+from ..contract.errors import EnforcementRulesError, FactError, FactErrors
 from ..contract.vocabulary import PenaltyAdjustment, PenaltyBasis
 from ..deciding.decider import Decider
 from ..deciding.severity import PARTIES, party_weight
 from ..rulebook.model import RuleSet, in_force
-from .space import canonical_text, input_facts
+from .space import canonical_text, readable, subspaces
 
 Window = tuple[dt.date, dt.date | None]
 _DATES = ("occurred_on", "discovered_on", "decided_on")
@@ -53,22 +53,32 @@ def transition_days(rules: RuleSet) -> tuple[dt.date, ...]:
 
 
 def transition_facts(rules: RuleSet, max_classes: int) -> Iterator[list[dict[str, Any]]]:
-    """Each walked class as it occurred, then decided again on every later transition day (one
-    list per class, the fact as walked first)."""
+    """Each walked class as it occurred (one list per class, the fact as walked first) and, for
+    the classes of components that decide a penalty, decided again on every later transition
+    day (on-site measures follow the discovery, which a later decision day does not move)."""
     days = transition_days(rules)
     seen: set[str] = set()
-    for fact in input_facts(rules, max_classes=max_classes):
-        discovered = dt.date.fromisoformat(fact["discovered_on"])
-        variants = [fact]
-        variants += [{**fact, "decided_on": d.isoformat()} for d in days if d > discovered]
-        fresh = []
-        for variant in variants:
-            text = canonical_text(variant)
-            if text not in seen:
-                seen.add(text)
-                fresh.append(variant)
-        if fresh:
-            yield fresh
+    for space in subspaces(rules):
+        if space.size > max_classes or space.derivations_only:
+            continue
+        penalty = any(rule.then.decides_penalty for rule in space.members)
+        reads = space.reads
+        for message in space.messages():
+            if not space.realizable(message):
+                continue
+            fact = readable(message, reads)
+            variants = [fact]
+            if penalty:
+                discovered = dt.date.fromisoformat(fact["discovered_on"])
+                variants += [{**fact, "decided_on": d.isoformat()} for d in days if d > discovered]
+            fresh = []
+            for variant in variants:
+                text = canonical_text(variant)
+                if text not in seen:
+                    seen.add(text)
+                    fresh.append(variant)
+            if fresh:
+                yield fresh
 
 
 def citation_windows(rules: RuleSet) -> dict[tuple[str, str], list[Window]]:
@@ -200,15 +210,49 @@ def decision_findings(
             reported.add((category, text))
             yield category, text, ids, fact
 
-    for variants in transition_facts(rules, max_classes):
-        for position, fact in enumerate(variants):
-            try:
-                decision = decider.decide(fact)
-            except EnforcementRulesError as error:
-                if position == 0:
-                    break
-                text = f"decided on a later day, the fact is not decided: {type(error).__name__}"
-                yield from once("gap", text, (), fact)
-                continue
-            for category, text, ids in problems(rules, decision, fact, windows):
-                yield from once(category, text, ids, fact)
+    for chunk in _chunks(transition_facts(rules, max_classes), _CHUNK):
+        for variants, decisions in zip(chunk, _decide_all(decider, chunk), strict=True):
+            for position, (fact, decision) in enumerate(zip(variants, decisions, strict=True)):
+                if isinstance(decision, EnforcementRulesError):
+                    if position == 0:
+                        break
+                    if isinstance(decision, FactError | FactErrors):
+                        continue  # a fact the later law refuses (a stated grade it contradicts)
+                    text = (
+                        "decided on a later day, the fact is not decided: "
+                        f"{type(decision).__name__}"
+                    )
+                    yield from once("gap", text, (), fact)
+                    continue
+                for category, text, ids in problems(rules, decision, fact, windows):
+                    yield from once(category, text, ids, fact)
+
+
+_CHUNK = 256  # classes decided together: one engine session per shard for all their variants
+
+
+def _chunks(
+    items: Iterator[list[dict[str, Any]]], size: int
+) -> Iterator[list[list[dict[str, Any]]]]:
+    chunk: list[list[dict[str, Any]]] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _decide_all(
+    decider: Decider, chunk: list[list[dict[str, Any]]]
+) -> list[list[Decision | EnforcementRulesError]]:
+    """Every variant decided in one batch, each failure in its own fact's place."""
+    facts = [fact for variants in chunk for fact in variants]
+    flat = decider.decide_many(facts, errors="collect")
+    out: list[list[Decision | EnforcementRulesError]] = []
+    start = 0
+    for variants in chunk:
+        out.append(flat[start : start + len(variants)])
+        start += len(variants)
+    return out

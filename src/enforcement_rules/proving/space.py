@@ -63,6 +63,8 @@ class SubSpace:
     members: tuple[Rule, ...]
     fields: Mapping[str, tuple[Any, ...]]
     base: Mapping[str, Any] = attrs.field(repr=False)
+    #: The derivation rules of a component alone, over the full product of their inputs.
+    derivations_only: bool = False
 
     @property
     def size(self) -> int:
@@ -76,7 +78,7 @@ class SubSpace:
     @property
     def reads(self) -> set[str]:
         """The message fields the component's rules read here (the kind included)."""
-        return {*self.fields, "kind"}
+        return {*(name for field in self.fields for name in field.split(JOINT)), "kind"}
 
     def messages(self) -> Iterator[dict[str, Any]]:
         """One normalised fact per class, streamed in a fixed order."""
@@ -87,23 +89,31 @@ class SubSpace:
     def message(self, values: Sequence[Any]) -> dict[str, Any]:
         """The normalised fact of the class with these `fields` values (in their order)."""
         message = dict(self.base)
-        for name, value in zip(self.fields, values, strict=True):
-            if value is ABSENT:
-                message.pop(name, None)
-            else:
-                message[name] = value
+        for field, value in zip(self.fields, values, strict=True):
+            names = field.split(JOINT)
+            for name, one in zip(names, value if len(names) > 1 else (value,), strict=True):
+                if one is ABSENT:
+                    message.pop(name, None)
+                else:
+                    message[name] = one
         return message
 
     def realizable(self, message: Mapping[str, Any]) -> bool:
         """Whether a real case reaches the class: a law is applied on its occurrence date or a
         later decision date, never on a day before the violation occurred."""
-        if "occurred_on" in self.fields and WINDOW_FIELD in self.fields:
+        reads = self.reads
+        if "occurred_on" in reads and WINDOW_FIELD in reads:
             return bool(message["occurred_on"] <= message[WINDOW_FIELD])
         return True
 
     def class_key(self, message: Mapping[str, Any]) -> tuple[Any, ...]:
         """The walked fields' values of a message of this sub-space, in order."""
-        return tuple(message.get(name, ABSENT) for name in self.fields)
+        return tuple(
+            tuple(message.get(name, ABSENT) for name in field.split(JOINT))
+            if JOINT in field
+            else message.get(field, ABSENT)
+            for field in self.fields
+        )
 
     def describe(self) -> str:
         """`kind k: field a (3) × field b (2)…`, for reports."""
@@ -115,6 +125,7 @@ def subspaces(rules: RuleSet) -> tuple[SubSpace, ...]:
     """Every sub-space of `rules`, by kind, then component, in a fixed order."""
     found: list[SubSpace] = []
     kind_free: set[frozenset[str]] = set()
+    derivations_walked: set[frozenset[str]] = set()
     paths = {rule.id: rule_paths(rule) for rule in rules.rules}
     for kind in walked_kinds(rules):
         relevant = [rule for rule in rules.rules if _relevant(paths[rule.id], kind)]
@@ -130,6 +141,14 @@ def subspaces(rules: RuleSet) -> tuple[SubSpace, ...]:
             fields = _fields(component, paths, kind)
             base = _base_message(kind)
             found.append(SubSpace(kind if reads_kind else None, tuple(component), fields, base))
+            derivers = tuple(rule for rule in component if rule.then.derive is not None)
+            joined = any(JOINT in field for field in fields)
+            if joined and frozenset(r.id for r in derivers) not in derivations_walked:
+                # the figures walked jointly above are walked in full once, for the derivation
+                # rules alone: the engine and the reference evaluator must agree on every one
+                derivations_walked.add(frozenset(r.id for r in derivers))
+                full = _fields(derivers, paths, kind, joint=False)
+                found.append(SubSpace(kind, derivers, full, base, derivations_only=True))
     return tuple(found)
 
 
@@ -261,7 +280,10 @@ def _components(
     for first, other in itertools.pairwise(deciding):
         parent[root(other)] = root(first)
     for rule in relevant:
-        for field in {a[0] for a in _atoms(paths[rule.id], kind)} - {"kind", *DATE_FIELDS}:
+        fields = {a[0] for a in _atoms(paths[rule.id], kind)}
+        if rule.then.derive is not None:  # a derivation is linked to the rules that test it
+            fields.add(rule.then.derive[0])
+        for field in fields - {"kind", *DATE_FIELDS}:
             if field in owner:
                 parent[root(rule.id)] = root(owner[field])
             else:
@@ -276,12 +298,15 @@ def _components(
 
 
 def _fields(
-    members: Sequence[Rule], paths: Mapping[str, Sequence[Conjunction]], kind: str
+    members: Sequence[Rule],
+    paths: Mapping[str, Sequence[Conjunction]],
+    kind: str,
+    joint: bool = True,
 ) -> dict[str, tuple[Any, ...]]:
     by_field: dict[str, list[tuple[str, str, Any]]] = {}
     for rule in members:
         for field, op, value in _atoms(paths[rule.id], kind):
-            if field != "kind":
+            if field != "kind" and field not in DERIVED:  # derived: set by rules, not walked
                 by_field.setdefault(field, []).append((rule.id, op, value))
     # A rule may read the occurrence date itself (the instrument a referral names changes on a
     # day) beside the version date: both are cut at the same days, so that a class whose
@@ -291,10 +316,71 @@ def _fields(
         by_field[WINDOW_FIELD] = by_field["occurred_on"] = shared
     # Circumstances travel as one flag per code: each flag a rule reads is a boolean field of its
     # own (several may have to hold at once, e.g. first offence, minor harm and corrected).
-    return {
+    fields = {
         field: tuple(_representatives(field, by_field[field]))
         for field in sorted(by_field, key=_field_order)
     }
+    return _joint_derivation_inputs(members, paths, kind, fields) if joint else fields
+
+
+#: Joins the names of fields walked together (one value is a tuple of theirs).
+JOINT = "+"
+
+
+def _joint_derivation_inputs(
+    members: Sequence[Rule],
+    paths: Mapping[str, Sequence[Conjunction]],
+    kind: str,
+    fields: dict[str, tuple[Any, ...]],
+) -> dict[str, tuple[Any, ...]]:
+    """Fields only derivation rules read (an accident's deaths, injuries, loss and stated grade)
+    matter to the other rules only through what is derived from them. They are walked as one
+    joint field with one combination of values per distinct set of derivation rules that hold
+    (windows aside: a window only turns rules off, the same for every combination), instead of
+    their full product: the derived values, not the figures, are what the rest tells apart."""
+    derivers = [rule for rule in members if rule.then.derive is not None]
+    if not derivers:
+        return fields
+    others = {
+        atom[0]
+        for rule in members
+        if rule.then.derive is None
+        for atom in _atoms(paths[rule.id], kind)
+    }
+    inputs = {atom[0] for rule in derivers for atom in _atoms(paths[rule.id], kind)}
+    joint = sorted(f for f in inputs & set(fields) if f not in others and f not in DATE_FIELDS)
+    if len(joint) < 2:
+        return fields
+    base = _base_message(kind)
+    kept: dict[tuple[str, ...], tuple[Any, ...]] = {}
+    for combo in itertools.product(*(fields[name] for name in joint)):
+        message = dict(base)
+        for name, value in zip(joint, combo, strict=True):
+            if value is ABSENT:
+                message.pop(name, None)
+            else:
+                message[name] = value
+        kept.setdefault(_derivations_holding(derivers, message), combo)
+    out = {name: values for name, values in fields.items() if name not in joint}
+    out[JOINT.join(joint)] = tuple(kept.values())
+    return out
+
+
+def _derivations_holding(derivers: Sequence[Rule], message: Mapping[str, Any]) -> tuple[str, ...]:
+    """The derivation rules whose conditions hold, chained to a fixed point (windows aside)."""
+    derived: dict[str, frozenset[str]] = {}
+    while True:
+        fact = {**message, **derived}
+        holding = [rule for rule in derivers if rule.when.holds(fact)]
+        found: dict[str, set[str]] = {}
+        for rule in holding:
+            assert rule.then.derive is not None
+            field, value = rule.then.derive
+            found.setdefault(field, set()).add(value)
+        now = {field: frozenset(values) for field, values in found.items()}
+        if now == derived:
+            return tuple(rule.id for rule in holding)
+        derived = now
 
 
 def _field_order(field: str) -> tuple[int, str]:

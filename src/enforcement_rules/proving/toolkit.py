@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from ..contract.decision import Decision
 from ..contract.errors import FactError, FactErrors
 from ..contract.facts import Violation
-from ..contract.vocabulary import Circumstance, Hazard, Sector
+from ..contract.vocabulary import AccidentGrade, Circumstance, Hazard, LicenceStatus, Sector
 from ..deciding.decider import Decider
 from ..deciding.severity import MORE_SERIOUS, is_lighter, keeps_measures
 from ..rulebook.model import Rule, RuleSet
@@ -64,7 +64,34 @@ def facts(
     }
     for name in _BOOLEANS:
         fact[name] = draw(st.booleans())
+    fact["especially_serious"] = draw(st.booleans())
+    fact["licence_status"] = draw(st.sampled_from(LicenceStatus.codes()))
+    fact["annual_income_yuan"] = draw(
+        st.none() | st.floats(min_value=0, max_value=3_000_000, allow_nan=False)
+    )
+    fact.update(draw(_accident(rules.kinds[fact["kind"]].needs)))
     return fact
+
+
+@st.composite
+def _accident(draw: st.DrawFn, needs: tuple[str, ...]) -> dict[str, Any]:
+    """An accident's figures, or (with no figures) a stated grade: a stated grade never
+    contradicts figures. A kind that needs the grade gets one or the other."""
+    if draw(st.booleans()) and needs:
+        return {"accident_grade": draw(st.sampled_from(AccidentGrade.codes()))}
+    figures = {
+        "deaths": draw(st.sampled_from((0, 1, 2, 3, 9, 10, 29, 30, 31)) | st.integers(0, 60)),
+        "serious_injuries": draw(
+            st.sampled_from((0, 9, 10, 49, 50, 99, 100)) | st.integers(0, 150)
+        ),
+        "direct_loss_yuan": draw(
+            st.sampled_from((0, 9_999_999, 10_000_000, 50_000_000, 100_000_000))
+            | st.floats(min_value=0, max_value=200_000_000, allow_nan=False)
+        ),
+    }
+    if needs and not any(figures.values()):
+        figures["deaths"] = 1
+    return figures
 
 
 _BAD_VALUES: dict[str, list[Any]] = {
@@ -75,6 +102,9 @@ _BAD_VALUES: dict[str, list[Any]] = {
     "overdue": ["yes", 1, None],
     "illegal_income_yuan": [-1, "100", True],
     "circumstances": ["first_offence", ["luck"]],
+    "deaths": [-1, 1.5, "3"],
+    "accident_grade": ["huge", 2],
+    "licence_status": ["lost"],
     "colour": ["red"],  # not a field at all
 }
 
@@ -106,8 +136,13 @@ def applied_penalty_rules(rules: RuleSet, decision: Decision) -> list[Rule]:
     return [
         rules.rule(step.rule_id)
         for step in decision.trace
-        if step.decides == "penalty" and step.not_applied is None
+        if step.decides == "penalty" and step.not_applied is None and not step.fills
     ]
+
+
+def filling_rules(rules: RuleSet, decision: Decision) -> list[Rule]:
+    """The penalty rules that lost to a higher instrument's but fine the parties it does not."""
+    return [rules.rule(step.rule_id) for step in decision.trace if step.fills]
 
 
 def assert_total(decider: Decider, fact: dict[str, Any]) -> Decision:
@@ -141,18 +176,31 @@ def assert_monotonic(decider: Decider, fact: dict[str, Any]) -> None:
 
 
 def assert_fines_within_range(decider: Decider, fact: dict[str, Any]) -> None:
-    """Every fine lies inside the range of the rule that decided it (the applied penalty rule of
-    the law version the fine stands under), and of that rule's article."""
+    """Every fine lies inside the range of the rule that decided it (the penalty rule applied,
+    or filling a party, under the law version the fine stands under), and of that rule's
+    article; an income share's yuan bounds are that share of the income stated."""
     decision = decider.decide(fact)
-    by_version = {
-        candidate.law_version: applied_penalty_rules(decider.rules, candidate.decision)
-        for candidate in decision.candidates
-    }
+    by_version: dict[str, list[Rule]] = {}
+    for candidate in decision.candidates:
+        for rule in applied_penalty_rules(decider.rules, candidate.decision) + filling_rules(
+            decider.rules, candidate.decision
+        ):
+            by_version.setdefault(rule.provision.law_version, []).append(rule)
     income = fact.get("illegal_income_yuan") or 0.0
+    annual = fact.get("annual_income_yuan")
     for fine in decision.fines:
-        (rule,) = by_version[str(fine.law_version)]
-        stated = {f.target: f.for_income(income) for f in rule.then.fines}[fine.target]
+        rules = [
+            rule
+            for rule in by_version[str(fine.law_version)]
+            if any(f.target is fine.target for f in rule.then.fines)
+        ]
+        assert len(rules) == 1, (fine, [rule.id for rule in rules])
+        (rule,) = rules
+        stated = {
+            f.target: f.for_income(income).for_annual_income(annual) for f in rule.then.fines
+        }[fine.target]
+        assert stated.amount_known == fine.amount_known, fine
         assert stated.min_yuan <= fine.min_yuan <= fine.max_yuan <= stated.max_yuan, fine
         limits = rule.provision.fine_limits
-        if limits is not None and stated.income_multiple is None:
+        if limits is not None and stated.income_multiple is None and stated.amount_known:
             assert fine.max_yuan <= limits.get(fine.target.value, 0.0), (fine, limits)

@@ -35,10 +35,10 @@ from typing import Any
 
 import attrs
 
-from ..deciding import precedence
+from ..deciding import derived, precedence
 from ..deciding.decider import Decider
 from ..deciding.engine import Engine
-from ..deciding.severity import MORE_SERIOUS, weight
+from ..deciding.severity import MORE_SERIOUS, Weight, weight
 from ..rulebook.conditions import AllOf, Test
 from ..rulebook.model import WINDOW_FIELD, Rule, RuleSet
 from .decisions import decision_findings
@@ -203,11 +203,12 @@ def _walk(
     reported: set[tuple[str, ...]] = set()
     index: dict[tuple[Any, ...], tuple[str, ...]] = {}
     messages = space.messages()
+    members = space.rule_ids
     while chunk := list(itertools.islice(messages, _CHUNK)):
         for message, ids in zip(chunk, _fire(engine, chunk, space.rule_ids), strict=True):
             fired_anywhere.update(ids)
             index[space.class_key(message)] = ids
-            reference = tuple(i for i in fired_ids(rules, message) if i in space.rule_ids)
+            reference = fired_ids(rules, message, members)
             if reference != ids:
                 findings.append(
                     Finding(
@@ -278,7 +279,7 @@ def _penalty_findings(
         spans[law][0] <= day and (spans[law][1] is None or day < spans[law][1])  # type: ignore[operator]
         for law in {rule.provision.law for rule in rules.penalty_rules(kind)}
     )
-    if not deciding and in_span:
+    if not deciding and in_span and not derived.lacks_inputs(rules, kind, message):
         key: tuple[str, ...] = ("gap", kind, str(day.year))
         if key not in reported:
             reported.add(key)
@@ -347,7 +348,7 @@ def _outcome_signature(rule: Rule) -> tuple[Any, ...]:
     )
 
 
-def _weight(rule: Rule, message: Mapping[str, Any]) -> tuple[int, float, float]:
+def _weight(rule: Rule, message: Mapping[str, Any]) -> Weight:
     """The rule's penalty weight for this fact (fines by income in yuan), as `severity` defines."""
     income = message.get("illegal_income_fen", 0) / 100
     return weight(rule.then.penalties or (), (f.for_income(income) for f in rule.then.fines))
@@ -446,7 +447,9 @@ def _range_findings(rules: RuleSet) -> list[Finding]:
     findings: list[Finding] = []
     stages: dict[tuple[Any, ...], Rule] = {}
     for rule in rules.rules:
-        fixed = tuple(f for f in rule.then.fines if f.income_multiple is None)
+        fixed = tuple(
+            f for f in rule.then.fines if f.income_multiple is None and f.income_share is None
+        )
         if not rule.then.decides_penalty or not fixed:
             continue
         stage = _stage(rule)

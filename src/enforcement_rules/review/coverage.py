@@ -34,6 +34,31 @@ def coverage_table(rules: RuleSet, law: str = "work_safety_law") -> str:
                 item = f"({', '.join(map(str, items))})" if items else ""
                 text = f"Art. {provision.article}{item}, {provision.review}"
             cells.setdefault((kind, version), set()).add(text)
+    spans = {
+        v: next(
+            (
+                r.provision.in_force_until
+                for r in rules.rules
+                if r.provision.law == law and r.provision.in_force_from == v
+            ),
+            None,
+        )
+        for v in versions
+    }
+    for kind in {k for k, _ in cells}:
+        for version in versions:
+            if (kind, version) in cells:
+                continue
+            end = spans[version]
+            others = {
+                f"{r.provision.law} Art. {r.provision.article}, {r.provision.review}"
+                for r in rules.penalty_rules(kind)
+                if r.provision.law != law
+                and (end is None or r.provision.in_force_from < end)
+                and (r.provision.in_force_until is None or r.provision.in_force_until > version)
+            }
+            if others:
+                cells[(kind, version)] = {f"this law: none; {o}" for o in others}
     title = rules.laws[law]
     lines = [
         f"# Legal coverage: {title.zh} ({title.en})",
@@ -41,7 +66,8 @@ def coverage_table(rules: RuleSet, law: str = "work_safety_law") -> str:
         "Generated from the rule set by `python -m enforcement_rules.review.coverage`; a",
         "test keeps it in step with `rules/`. A cell names the article (item) whose penalty rules",
         "decide the kind in that version and the file's review status, or the rule declaring no",
-        "provision.",
+        "provision; where this law has no rule for the kind, the other instruments that decide it",
+        "in the version's window.",
         "Sources: the `source` and `review_note` of each rule file.",
         "",
         "| kind | " + " | ".join(f"in force {v.isoformat()}" for v in versions) + " |",

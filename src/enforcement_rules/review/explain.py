@@ -68,6 +68,13 @@ def yuan(amount: float) -> str:
 def describe_fine(fine: FineRange) -> str:
     """A fine range as the law states it: yuan bounds, or multiples of the illegal income."""
     how = "应当处 (mandatory)" if fine.mandatory else "可以处 (discretionary)"
+    if fine.income_share is not None:
+        bottom, top = (f"{share * 100:g}%" for share in fine.income_share)
+        shares = bottom if bottom == top else f"{bottom}–{top}"
+        text = f"上一年年收入的 {shares} ({shares} of the previous year's income)"
+        if fine.amount_known:
+            text += f" = {yuan(fine.min_yuan)}–{yuan(fine.max_yuan)} 元 (yuan)"
+        return f"{text}, {how}"
     if fine.income_multiple is not None and fine.max_yuan == 0:
         low, high = fine.income_multiple
         return f"违法所得 {low:g}–{high:g} 倍 ({low:g} to {high:g} times the illegal income), {how}"

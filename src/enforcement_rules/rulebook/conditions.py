@@ -92,6 +92,9 @@ class Test:
             result = (actual is not None) == self.value
         elif actual is None:
             result = False
+        elif isinstance(actual, frozenset):  # a derived field: the values derived for the fact
+            options = self.value if isinstance(self.value, tuple) else (self.value,)
+            result = any(option in actual for option in options)
         elif self.op == "eq":
             result = actual == self.value
         elif self.op == "in":

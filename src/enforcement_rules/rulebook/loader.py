@@ -243,8 +243,17 @@ def _load_catalogues(
         return None
     laws = _build_laws(valid["laws.yaml"], out)
     kinds = {
-        code: Kind(code, v["zh"], v["en"]) for code, v in valid["kinds.yaml"].data["kinds"].items()
+        code: Kind(code, v["zh"], v["en"], tuple(v.get("needs", ())))
+        for code, v in valid["kinds.yaml"].data["kinds"].items()
     }
+    for code, kind in kinds.items():
+        for index, field in enumerate(kind.needs):
+            if field not in DERIVED:
+                known = ", ".join(sorted(DERIVED))
+                path: DataPath = ("kinds", code, "needs", index)
+                out.add(
+                    valid["kinds.yaml"], path, f"{excerpt(field)} is not a derived field ({known})"
+                )
     routing = _build_routing(valid["routing.yaml"], kinds, out)
     procedure = _build_procedure(valid["procedure.yaml"], laws, out)
     amounts = _build_amounts(valid["procedure.yaml"], ("large_fine_amounts",), laws, None, out)
@@ -646,6 +655,9 @@ def _outcome(raw: Mapping[str, Any], path: DataPath) -> Outcome:
         measures or deciding or adjustment is not PenaltyAdjustment.NONE or raw.get("daily_fine")
     ):
         raise _Located((*path, "derive"), "a derivation rule (derive) has no other outcome")
+    fills = bool(raw.get("fills_parties", False))
+    if fills and not fines:
+        raise _Located((*path, "fills_parties"), "fills_parties needs the fines it would fill")
     return Outcome(
         measures,
         penalties,
@@ -657,6 +669,7 @@ def _outcome(raw: Mapping[str, Any], path: DataPath) -> Outcome:
         referred_to,
         authority,
         derive,
+        fills,
     )
 
 
@@ -697,6 +710,15 @@ def _fine(raw: Mapping[str, Any], path: DataPath) -> FineRange:
                 path, f"min_income_multiple {low:g} exceeds max_income_multiple {high:g}"
             )
         return FineRange(target, 0.0, 0.0, mandatory, (low, high))
+    if "max_income_share" in raw:
+        low, high = float(raw.get("min_income_share", 0)), float(raw["max_income_share"])
+        if low > high:
+            raise _Located(path, f"min_income_share {low:g} exceeds max_income_share {high:g}")
+        if target is FineTarget.UNIT:
+            raise _Located(
+                path, "a share of the previous year's income fines a person, not the unit"
+            )
+        return FineRange(target, 0.0, 0.0, mandatory, income_share=(low, high), amount_known=False)
     fine = FineRange(target, float(raw.get("min_yuan", 0)), float(raw["max_yuan"]), mandatory)
     if fine.min_yuan > fine.max_yuan:
         raise _Located(path, f"min_yuan {fine.min_yuan:g} exceeds max_yuan {fine.max_yuan:g}")

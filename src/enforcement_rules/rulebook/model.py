@@ -97,6 +97,9 @@ class Outcome:
     competent_authority: Authority | None = None
     #: (derived field, code): what a derivation rule derives for the fact (forward chaining).
     derive: tuple[str, str] | None = None
+    #: Where a higher instrument's rule decides the same conduct, this rule still fines the
+    #: parties that rule does not fine (the higher rule displaces it only where it provides).
+    fills_parties: bool = False
 
     @property
     def decides_penalty(self) -> bool:
@@ -210,6 +213,7 @@ class Kind:
     code: str
     zh: str
     en: str
+    needs: tuple[str, ...] = ()  # derived fields a decision of this kind needs (kinds.yaml)
 
 
 @attrs.frozen

@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 
-from .conditions import Atom, Conjunction, Scalar, alternatives
+from .conditions import DERIVED, Atom, Conjunction, Scalar, alternatives
 from .model import Rule, window_field
 
 #: Limits per shard, each about half of the engine's own (see the module docstring).
@@ -35,6 +35,8 @@ MAX_PATHS = 600  # engine rules per shard: keeps each ruleset small and fast to 
 _FIRST_FIELDS = ("kind", "sector")
 #: The path of the engine rule every ruleset has, which tells that a fact was seen.
 SENTINEL: Conjunction = (("kind", "ex", 1),)
+#: The test that tells a derived fact (asserted by a derivation rule) from a fact of a finding.
+DERIVED_FACT: Atom = ("t", "eq", "derived")
 
 
 def rule_paths(rule: Rule) -> list[Conjunction]:
@@ -97,7 +99,18 @@ class Network:
         return network.fits(network.add_all(rule_paths(rule)))
 
     def add(self, path: Conjunction) -> list[tuple[_Node, Atom | None]]:
-        """Add one path; the (node, new child or None for the path's end) it changed."""
+        """Add one path; the (node, new child or None for the path's end) it changed.
+
+        A test of a derived field is a join with a derived fact, which durable_rules matches on
+        an alpha chain of its own (the fact's type, then the field): it is added as such."""
+        own = tuple(atom for atom in path if atom[0] not in DERIVED)
+        joined = [atom for atom in path if atom[0] in DERIVED]
+        changes = self._add(own)
+        for atom in joined:
+            changes += self._add((DERIVED_FACT, atom), counted=False)
+        return changes
+
+    def _add(self, path: Conjunction, counted: bool = True) -> list[tuple[_Node, Atom | None]]:
         changes: list[tuple[_Node, Atom | None]] = []
         node = self.root
         node.bound = None
@@ -112,7 +125,7 @@ class Network:
             node.bound = None
         node.ends += 1
         changes.append((node, None))
-        self.paths += 1
+        self.paths += counted
         return changes
 
     def fits(self, touched: Iterable[_Node]) -> bool:
