@@ -10,7 +10,7 @@ import argparse
 import json
 from typing import TextIO
 
-from ..contract.errors import RuleSetError
+from ..contract.errors import EnforcementRulesError, RuleSetError
 from ..rulebook.loader import load_rules, rule_file_schema
 from .operations import Limits
 from .published import PUBLISHED, published, schema_text, write_published
@@ -117,5 +117,8 @@ def serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         )
     except OSError as error:
         print(f"cannot serve on {args.host}:{args.port}: {error.strerror or error}", file=err)
+        return EXIT_BAD_INPUT
+    except EnforcementRulesError as error:  # the case log cannot be opened, say
+        print(error, file=err)
         return EXIT_BAD_INPUT
     return EXIT_OK
