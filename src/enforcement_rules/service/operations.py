@@ -92,7 +92,7 @@ class Service:
         self.deriver = cases.service.deriver(rules)
         self.db = db
         self.limits = limits or Limits()
-        self._kinds = frozenset(rules.kinds)
+        self.kinds = frozenset(rules.kinds)
         self._schemas: dict[str, Schema] = {}
         self._lock = threading.Lock()
         if db is not None:
@@ -279,7 +279,7 @@ def record_event(service: Service, request: Request) -> Answer:
         raise EventError("<event>", f"{type(body).__name__} is not a JSON object")
     if "case_id" in body and body["case_id"] != case_id:
         raise EventError("case_id", "differs from the case id of the path", repr(case_id))
-    event = Event.from_dict({**body, "case_id": case_id}, kinds=service._kinds)
+    event = Event.from_dict({**body, "case_id": case_id}, kinds=service.kinds)
     store = SqliteEventStore(db)
     try:
         seq = cases.append(store, event, service.deriver)
