@@ -1,9 +1,10 @@
 """The package's layout keeps its pipeline: no module imports a later stage (docs/architecture.md).
 
 Stages, lowest first: contract → rulebook → deciding → proving → review → cases | plan → the
-entry points at the top (cli, pytest_plugin, testing, the package itself). `cases` and `plan` are
-siblings and may not import each other. durable_rules is imported by `deciding.engine` alone, and
-the test-only libraries only by the modules that serve tests.
+entry points at the top (cli, pytest_plugin, testing, the `service` subpackage, the package
+itself). `cases` and `plan` are siblings and may not import each other. durable_rules is imported
+by `deciding.engine` alone, the web framework and server by the two service modules that need the
+`service` extra, and the test-only libraries only by the modules that serve tests (or none).
 """
 
 from __future__ import annotations
@@ -19,11 +20,18 @@ PACKAGE = Path(enforcement_rules.__file__).parent
 STAGES = {"contract": 1, "rulebook": 2, "deciding": 3, "proving": 4, "review": 5}
 SIBLINGS = {"cases": 6, "plan": 6}
 TOP = 7
+#: Subpackages on top of the stack, beside the entry-point modules.
+TOP_PACKAGES = {"service"}
 #: Third-party imports only some modules may make.
 RESTRICTED = {
     "durable": {"deciding.engine"},
     "hypothesis": {"proving.toolkit"},
     "pytest": {"pytest_plugin"},
+    "starlette": {"service.app"},
+    "uvicorn": {"service.server"},
+    "httpx": set(),
+    "schemathesis": set(),
+    "playwright": set(),
 }
 
 
@@ -96,11 +104,20 @@ def test_no_module_imports_a_later_stage(path: Path) -> None:
 
 def test_every_module_lies_in_a_stage_subpackage_or_is_an_entry_point() -> None:
     top_level = {module_name(path) for path in SOURCES if "." not in module_name(path)}
-    expected = {"", "__main__", "cli", "pytest_plugin", "testing", *STAGES, *SIBLINGS}
+    expected = {
+        "",
+        "__main__",
+        "cli",
+        "pytest_plugin",
+        "testing",
+        *STAGES,
+        *SIBLINGS,
+        *TOP_PACKAGES,
+    }
     assert top_level <= expected, top_level - expected
 
 
-@pytest.mark.parametrize("package", [*STAGES, *SIBLINGS])
+@pytest.mark.parametrize("package", [*STAGES, *SIBLINGS, *TOP_PACKAGES])
 def test_every_stage_says_its_job_and_what_it_may_import(package: str) -> None:
     doc = ast.get_docstring(ast.parse((PACKAGE / package / "__init__.py").read_text("utf-8")))
     assert doc is not None

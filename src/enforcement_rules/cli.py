@@ -1,4 +1,4 @@
-"""`enforcement-rules decide | explain | check | render | diff | schema`.
+"""`enforcement-rules decide | explain | check | render | diff | schema | case | plan | serve`.
 
 decide/explain read one JSON object or JSON Lines and write JSON Lines or text.
 
@@ -31,7 +31,8 @@ from .proving.verify import verify
 from .review.diff import diff_rules, remove_extracted, resolve_rules_arg
 from .review.explain import explain
 from .review.render import render
-from .rulebook.loader import load_rules, rule_file_schema
+from .rulebook.loader import load_rules
+from .service import commands as service_commands
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_BAD_RULES = 0, 1, 2
 
@@ -113,7 +114,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help=f"walk no component with more classes; report it instead (default {MAX_CLASSES:,})",
     )
-    commands.add_parser("schema", help="print the rule-file JSON Schema (for editors)")
+    schema_cmd = commands.add_parser(
+        "schema", help="print the rule-file JSON Schema (for editors), or a published one"
+    )
+    service_commands.add_schema_arguments(schema_cmd)
+    service_commands.add_serve_parser(commands)
     render_cmd = commands.add_parser("render", help="the rule catalogue for legal staff")
     render_cmd.add_argument(
         "rules_dir", nargs="?", metavar="RULES_DIR", help="default: --rules, else the bundled rules"
@@ -290,8 +295,9 @@ def main(
     if args.command == "diff":
         return _diff(str(args.old), str(args.new), str(args.format), out, err)
     if args.command == "schema":
-        print(json.dumps(rule_file_schema(), ensure_ascii=False, indent=2), file=out)
-        return EXIT_OK
+        return service_commands.schema(args, out, err)
+    if args.command == "serve":
+        return service_commands.serve(args, out, err)
     if args.command == "check":
         rules_dir: str | None = args.rules_dir or args.rules
         return _check(rules_dir, bool(args.json), int(args.max_classes), out, err)

@@ -55,7 +55,9 @@ def parse_date(value: Any) -> dt.date:
         ) from None
 
 
-_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
+#: How a date is written in the JSON contract (the published schemas state the same pattern).
+ISO_DATE_PATTERN = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+_ISO_DATE = re.compile(ISO_DATE_PATTERN, re.ASCII)
 
 
 def _strict_bool(value: Any, _: type) -> bool:

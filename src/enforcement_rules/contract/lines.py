@@ -89,10 +89,11 @@ def split_lines(data: bytes) -> list[bytes]:
     return [part + b"\n" for part in parts]
 
 
-def parse_line(raw: bytes, field: str = "<line>") -> Any:
-    """One line's JSON value, or the `FactError` that says what is wrong with it."""
-    if len(raw) > MAX_LINE_BYTES:
-        return FactError(field, f"the line is longer than {MAX_LINE_BYTES // 1024} KiB")
+def parse_line(raw: bytes, field: str = "<line>", *, max_bytes: int = MAX_LINE_BYTES) -> Any:
+    """One line's JSON value, or the `FactError` that says what is wrong with it (a request
+    body is read the same way, with its own `max_bytes`)."""
+    if len(raw) > max_bytes:
+        return FactError(field, f"the line is longer than {max_bytes // 1024} KiB")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:

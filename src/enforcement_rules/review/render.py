@@ -251,6 +251,12 @@ def _stem(law: str, start: dt.date) -> str:
     return f"{law}-{start.isoformat()}"
 
 
+def rule_link(rule: Rule, fmt: Format = "html") -> str:
+    """Where `rule` is in the catalogue: its version page and its anchor, relative to the index
+    (`work_safety_law-2021-09-01.html#wsl2021-105-first`), for links from other pages."""
+    return f"{_stem(rule.provision.law, rule.provision.in_force_from)}.{fmt}#{rule.id}"
+
+
 def _relative(rules: RuleSet, file: str) -> str:
     """A rule file's path inside the rules directory, the same on every checkout."""
     try:
