@@ -36,10 +36,11 @@ def _record_what_the_suite_produces() -> Iterator[None]:
     append = SqliteEventStore.append
     build = Timeline.build.__func__  # type: ignore[attr-defined]
 
-    def recording_decide_many(self: er.Decider, many: Iterable[Any]) -> list[er.Decision]:
-        decisions = decide_many(self, many)
+    def recording_decide_many(self: er.Decider, many: Iterable[Any], **options: Any) -> Any:
+        decisions = decide_many(self, many, **options)
         for decision in decisions:
-            PRODUCED.keep(PRODUCED.decisions, decision.to_json(trace=True))
+            if isinstance(decision, er.Decision):
+                PRODUCED.keep(PRODUCED.decisions, decision.to_json(trace=True))
         return decisions
 
     def recording_append(self: SqliteEventStore, event: Event, seq: int) -> bool:

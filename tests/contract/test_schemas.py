@@ -81,7 +81,9 @@ def test_every_decision_key_is_published_and_described(decider: er.Decider) -> N
     assert set(schema["required"]) == set(decider.decide(BASE).to_dict())
     assert all("description" in p for p in schema["properties"].values())
     fine = schema["$defs"]["FineRange"]["properties"]
-    assert list(fine) == list(decider.decide(BASE).fines[0].to_dict())
+    assert list(fine) == [*decider.decide(BASE).fines[0].to_dict(), "income_share"]
+    share = {"kind": "accident_principal_duty_failure", "occurred_on": "2023-06-01", "deaths": 1}
+    assert list(fine) == list(decider.decide(share).fines[0].to_dict())
 
 
 def test_codes_carry_their_chinese_term_and_english_label(rules: er.RuleSet) -> None:

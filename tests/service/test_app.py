@@ -434,6 +434,8 @@ def sample(rules: er.RuleSet, count: int, seed: int) -> list[dict[str, Any]]:
             "overdue": draw.random() < 0.4,
             "serious": draw.random() < 0.2,
             "illegal_income_yuan": draw.choice([None, 0, 12_000, 2_500_000]),
+            "deaths": draw.choice([1, 3, 12]),  # an accident's figures (other kinds ignore them)
+            "annual_income_yuan": draw.choice([None, 240_000]),
         }
         for _ in range(count)
     ]

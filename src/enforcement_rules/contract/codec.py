@@ -21,6 +21,7 @@ from cattrs.errors import (
 )
 
 from .errors import FactError, excerpt
+from .fines import FineRange, fine_from_json
 from .vocabulary import Code
 
 T = TypeVar("T")
@@ -73,6 +74,9 @@ def _strict_str(value: Any, _: type) -> str:
 
 
 def _strict_int(value: Any, _: type) -> int:
+    """A whole number; 3.0 counts (JSON and JSON Schema do not tell 3 from 3.0), 3.5 does not."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
     if isinstance(value, bool) or not isinstance(value, int):
         raise InvalidValue(f"{excerpt(value)} is not a whole number")
     return value
@@ -103,7 +107,15 @@ def make_converter() -> cattrs.Converter:
     # Codes are str-valued enums: registered on their base class so that they win over `str`.
     converter.register_structure_hook(Code, _enum_hook)
     converter.register_unstructure_hook(Code, lambda member: member.value)
+    converter.register_structure_hook(FineRange, lambda value, _: _fine(value))
     return converter
+
+
+def _fine(value: Any) -> FineRange:
+    try:
+        return fine_from_json(value)
+    except (KeyError, ValueError) as error:
+        raise InvalidValue(f"not a fine: {error}") from None
 
 
 CONVERTER = make_converter()

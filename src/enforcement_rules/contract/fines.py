@@ -65,5 +65,45 @@ class FineRange:
         return data
 
 
+def fine_from_json(data: Any) -> FineRange:
+    """A fine entry of a decision's JSON form (`FineRange.to_dict`) back as a `FineRange`."""
+    if not isinstance(data, dict):
+        raise ValueError(f"{data!r} is not a fine object")
+    known = {"target", "min_yuan", "max_yuan", "mandatory", "law_version", "income_share"}
+    extra = set(data) - known
+    if extra:
+        raise ValueError(f"unknown keys {sorted(extra)} in a fine")
+    target = FineTarget.parse(data["target"])
+    share = data.get("income_share")
+    income_share = None
+    if share is not None:
+        income_share = (_as_number(share["min"]), _as_number(share["max"]))
+    low, high = data.get("min_yuan"), data.get("max_yuan")
+    known_amount = low is not None and high is not None
+    if not known_amount and income_share is None:
+        raise ValueError("a fine without yuan bounds must state its income_share")
+    mandatory = data.get("mandatory", True)
+    if not isinstance(mandatory, bool):
+        raise ValueError(f"mandatory {mandatory!r} is not a boolean")
+    version = data.get("law_version")
+    if version is not None and not isinstance(version, str):
+        raise ValueError(f"law_version {version!r} is not a string")
+    return FineRange(
+        target,
+        _as_number(low) if low is not None else 0.0,
+        _as_number(high) if high is not None else 0.0,
+        mandatory,
+        law_version=version,
+        income_share=income_share,
+        amount_known=known_amount,
+    )
+
+
+def _as_number(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(f"{value!r} is not a number")
+    return float(value)
+
+
 def _number(value: float) -> int | float:
     return int(value) if float(value).is_integer() else value

@@ -34,7 +34,7 @@ from .errors import (
     NoApplicableLawError,
     UncoveredKindError,
 )
-from .facts import MAX_AMOUNT_YUAN, MAX_REF_LENGTH, Violation
+from .facts import MAX_AMOUNT_YUAN, MAX_COUNT, MAX_REF_LENGTH, Violation
 from .fines import FineRange
 from .vocabulary import Code, FineTarget, Penalty
 
@@ -107,6 +107,30 @@ FACT_FIELDS: dict[str, tuple[str, str]] = {
         "从轻、减轻或者不予处罚的情节",
         "circumstances the Administrative Penalty Law weighs",
     ),
+    "deaths": ("死亡人数", "persons killed in the accident (Order 493 Art. 3)"),
+    "serious_injuries": (
+        "重伤人数（包括急性工业中毒）",
+        "persons seriously injured, acute industrial poisoning included",
+    ),
+    "direct_loss_yuan": ("直接经济损失（元）", "the accident's direct economic loss in yuan"),
+    "accident_grade": (
+        "事故等级（调查报告认定）",
+        "the grade as stated (e.g. by the investigation report); null: derived by rules from "
+        "deaths, serious injuries and loss; a stated grade lower than the figures' is refused",
+    ),
+    "annual_income_yuan": (
+        "上一年年收入（元）",
+        "the previous year's income of the person an income-share fine falls on; null: the fine "
+        "is stated as shares",
+    ),
+    "especially_serious": (
+        "情节特别严重（影响特别恶劣）",
+        "especially serious circumstances (2014 Art. 109, 2021 Art. 114 ¶2); not `serious`",
+    ),
+    "licence_status": (
+        "许可证状态",
+        "the unit's licence for a licence-based activity: valid, none, expired or out of scope",
+    ),
     "ref": (
         "调用方编号",
         "the caller's own id for the finding; never read by rules, echoed in the decision",
@@ -116,6 +140,10 @@ FACT_FIELDS: dict[str, tuple[str, str]] = {
 #: What the validators accept beyond the JSON type, per fact field (from their constants).
 _FACT_LIMITS: dict[str, Schema] = {
     "illegal_income_yuan": {"minimum": 0, "maximum": MAX_AMOUNT_YUAN},
+    "direct_loss_yuan": {"minimum": 0, "maximum": MAX_AMOUNT_YUAN},
+    "annual_income_yuan": {"minimum": 0, "maximum": MAX_AMOUNT_YUAN},
+    "deaths": {"minimum": 0, "maximum": MAX_COUNT},
+    "serious_injuries": {"minimum": 0, "maximum": MAX_COUNT},
     "ref": {"maxLength": MAX_REF_LENGTH, "pattern": PRINTABLE_PATTERN},
 }
 
@@ -126,6 +154,7 @@ DECISION_FIELDS: dict[str, str] = {
     "penalty_basis": "why the penalties are what they are",
     "referred_to": "the instrument (law code) the provision refers the penalty to, or null",
     "competent_authority": "the authority that decides instead of the bureau, or null",
+    "accident_grade": "the accident grade the decision used (derived or stated), or null",
     "fines": "a fine range per target; mandatory is false for 可以处",
     "penalty_adjustment": "从轻 / 减轻 / 不予处罚, or time-barred",
     "procedure": "简易程序 or 一般程序; null when no penalty",
@@ -166,7 +195,24 @@ def _facts_of_trace(builder: SchemaBuilder) -> Schema:
 _FORMS: dict[type, _Form] = {
     # The income multiple is computed into the yuan bounds per fact: rules state it, decisions
     # show the bounds (`FineRange.to_dict`).
-    FineRange: _Form(omit=("income_multiple",)),
+    # Shares of an income become `income_share` {min, max}; with the income unknown the yuan
+    # bounds are null (`FineRange.to_dict`).
+    FineRange: _Form(
+        keys={
+            "target": FineTarget,
+            "min_yuan": float | None,
+            "max_yuan": float | None,
+            "mandatory": bool,
+            "law_version": str | None,
+            "income_share": Mapping[str, float],
+        },
+        optional=("income_share",),
+        descriptions={
+            "min_yuan": "lowest fine in yuan; null for a share of an income not given",
+            "max_yuan": "highest fine in yuan; null for a share of an income not given",
+            "income_share": "the fine as shares of the previous year's income: {min, max}",
+        },
+    ),
     Decision: _Form(
         optional=("trace", "candidates", "facts"),
         extra={"facts": _facts_of_trace},
