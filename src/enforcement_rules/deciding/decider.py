@@ -13,9 +13,9 @@ import bisect
 import datetime as dt
 import weakref
 from collections import OrderedDict
-from collections.abc import Hashable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from functools import cache
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar, overload
 
 import attrs
 
@@ -38,8 +38,18 @@ T = TypeVar("T")
 class Decider:
     """Decides facts under one rule set. Thread-safe; create once, use for every decision."""
 
-    def __init__(self, rules: RuleSet, *, cache_size: int = 100_000, batch_size: int = 512):
+    def __init__(
+        self,
+        rules: RuleSet,
+        *,
+        cache_size: int = 100_000,
+        batch_size: int = 512,
+        today: Callable[[], dt.date] = dt.date.today,
+    ):
+        """`today` gives the decision day of facts that state no `decided_on` (no date of the
+        facts may lie after it); the real date unless a caller fixes it."""
         self.rules = rules
+        self._today = today
         self._engine = Engine(rules)
         self._partition = Partition(rules)
         self._resolve = Resolver(rules)
@@ -62,29 +72,82 @@ class Decider:
     def engine(self) -> Engine:
         return self._engine
 
-    def violation(self, facts: Facts) -> Violation:
-        """Validate facts (a dict or a `Violation`) against this rule set's kinds."""
+    def violation(self, facts: Facts, *, today: dt.date | None = None) -> Violation:
+        """Validate facts (a dict or a `Violation`) against this rule set's kinds; a dict's
+        dates may not lie after its decision day (`decided_on`, else `today`, else the real
+        date). A `Violation` built in code is taken as dated on purpose."""
         if isinstance(facts, Violation):
             if facts.kind not in self._kinds:
-                return Violation.from_dict(facts.to_dict(), kinds=self._kinds)
+                return Violation.from_dict(facts.to_dict(), kinds=self.rules.kinds)
             return facts
-        return Violation.from_dict(facts, kinds=self._kinds)
+        return Violation.from_dict(
+            facts, kinds=self.rules.kinds, today=today if today is not None else self._today()
+        )
 
     def decide(self, facts: Facts) -> Decision:
         return self.decide_many([facts])[0]
 
-    def decide_many(self, many: Iterable[Facts]) -> list[Decision]:
+    @overload
+    def decide_many(
+        self, many: Iterable[Facts], *, errors: Literal["raise"] = "raise"
+    ) -> list[Decision]: ...
+
+    @overload
+    def decide_many(
+        self, many: Iterable[Facts], *, errors: Literal["collect"]
+    ) -> list[Decision | EnforcementRulesError]: ...
+
+    def decide_many(
+        self, many: Iterable[Facts], *, errors: Literal["raise", "collect"] = "raise"
+    ) -> list[Decision] | list[Decision | EnforcementRulesError]:
         """Decide a batch; the same decisions as `decide` one by one, in input order.
 
-        An invalid fact raises its error (noting its position) before anything is decided.
+        `errors="raise"`: an invalid fact raises its error (noting its position) before anything
+        is decided. `errors="collect"`: each invalid or undecidable fact gets its error in its
+        place in the list and every other fact is decided (as `decide` would).
         """
+        if errors == "collect":
+            return self._decide_collecting(list(many))
+        if errors != "raise":
+            raise ValueError(f"errors={errors!r} (allowed: 'raise', 'collect')")
+        today = self._today()
         violations: list[Violation] = []
         for position, facts in enumerate(many):
             try:
-                violations.append(self.violation(facts))
+                violations.append(self.violation(facts, today=today))
             except EnforcementRulesError as error:
                 error.add_note(f"in fact #{position}")
                 raise
+        return self._decide_valid(violations)
+
+    def _decide_collecting(self, many: list[Facts]) -> list[Decision | EnforcementRulesError]:
+        today = self._today()
+        results: list[Decision | EnforcementRulesError | None] = [None] * len(many)
+        valid: list[tuple[int, Violation]] = []
+        for position, facts in enumerate(many):
+            try:
+                violation = self.violation(facts, today=today)
+                self._check_covered(violation, violation.occurred_on)
+            except EnforcementRulesError as error:
+                results[position] = error
+                continue
+            valid.append((position, violation))
+        try:
+            decided: list[Decision | EnforcementRulesError] = list(
+                self._decide_valid([violation for _, violation in valid])
+            )
+        except EnforcementRulesError:  # one of them fails as a whole: decide them one by one
+            decided = []
+            for _, violation in valid:
+                try:
+                    decided.append(self._decide_valid([violation])[0])
+                except EnforcementRulesError as error:
+                    decided.append(error)
+        for (position, _), result in zip(valid, decided, strict=True):
+            results[position] = result
+        return [result for result in results if result is not None]
+
+    def _decide_valid(self, violations: list[Violation]) -> list[Decision]:
         # Each fact is judged under the law in force when it occurred and, where another version
         # was in force on the decision date, under that one too (从旧兼从轻, see `temporal`).
         evaluations: list[tuple[int, dt.date]] = []
@@ -244,6 +307,29 @@ def decide(facts: Facts, *, rules: RuleSet | None = None) -> Decision:
     return decider_for(rules).decide(facts)
 
 
-def decide_many(many: Iterable[Facts], *, rules: RuleSet | None = None) -> list[Decision]:
-    """Decide many violations at once: the same results as `decide`, faster."""
-    return decider_for(rules).decide_many(many)
+@overload
+def decide_many(
+    many: Iterable[Facts], *, rules: RuleSet | None = None, errors: Literal["raise"] = "raise"
+) -> list[Decision]: ...
+
+
+@overload
+def decide_many(
+    many: Iterable[Facts], *, rules: RuleSet | None = None, errors: Literal["collect"]
+) -> list[Decision | EnforcementRulesError]: ...
+
+
+def decide_many(
+    many: Iterable[Facts],
+    *,
+    rules: RuleSet | None = None,
+    errors: Literal["raise", "collect"] = "raise",
+) -> list[Decision] | list[Decision | EnforcementRulesError]:
+    """Decide many violations at once: the same results as `decide`, faster.
+
+    `errors="collect"` puts each bad fact's error (an `EnforcementRulesError`) in its place in
+    the result instead of raising, and decides the others.
+    """
+    if errors == "collect":
+        return decider_for(rules).decide_many(many, errors="collect")
+    return decider_for(rules).decide_many(many, errors=errors)

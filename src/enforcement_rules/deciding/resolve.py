@@ -27,7 +27,7 @@ from ..contract.citation import Citation
 from ..contract.decision import Decision, FiredRule, Provenance
 from ..contract.errors import NoApplicableLawError, RuleConflictError
 from ..contract.facts import Violation
-from ..contract.fines import FineRange
+from ..contract.fines import FineRange, yuan
 from ..contract.version import library_version
 from ..contract.vocabulary import (
     FineTarget,
@@ -155,8 +155,8 @@ class Resolver:
         income = violation.illegal_income_yuan or 0.0
         fines = tuple(fine.for_income(income) for fine in decision.fines)
         note = (
-            f"罚款按违法所得{income:,.2f}元的倍数计算 "
-            f"(fines computed as multiples of the illegal income of {income:,.2f} yuan)"
+            f"罚款按违法所得{yuan(income)}元的倍数计算 "
+            f"(fines computed as multiples of the illegal income of {yuan(income)} yuan)"
         )
         return attrs.evolve(decision, fines=fines, notes=(*decision.notes, note))
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 from ..contract.decision import Decision
 from ..contract.facts import Violation
-from ..contract.fines import FineRange
+from ..contract.fines import FineRange, yuan
 from ..rulebook.conditions import AllOf, AnyOf, Condition, Not, Test
 from ..rulebook.model import RuleSet
 
@@ -51,11 +51,6 @@ def _describe_test(test: Test) -> str:
     elif field.endswith("_fen") and isinstance(value, int | float):
         field, shown = field.removesuffix("_fen") + "_yuan", yuan(value / 100)
     return f"{field} {_OPS[test.op]} {shown}"
-
-
-def yuan(amount: float) -> str:
-    """An amount as legal staff write it: thousands separated, no needless decimals."""
-    return f"{int(amount):,}" if float(amount).is_integer() else f"{amount:,.2f}"
 
 
 def describe_fine(fine: FineRange) -> str:

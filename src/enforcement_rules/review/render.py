@@ -20,10 +20,11 @@ import attrs
 import jinja2
 import markupsafe
 
+from ..contract.fines import yuan
 from ..contract.vocabulary import FineTarget, PenaltyAdjustment
 from ..rulebook.model import Provision, Rule, RuleSet
 from .coverage import deciding_rules
-from .explain import describe, describe_fine, yuan
+from .explain import describe, describe_fine
 
 #: The law whose versions are the columns of the index matrix (the violation kinds are its).
 MATRIX_LAW = "work_safety_law"

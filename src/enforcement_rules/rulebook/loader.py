@@ -277,6 +277,7 @@ def _build_laws(doc: YamlDocument, out: ErrorCollector) -> dict[str, Law]:
             successor,
             entry.get("rank"),
             tuple(entry.get("special_over", ())),
+            entry.get("title_zh"),
         )
     return laws
 
