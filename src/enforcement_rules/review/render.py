@@ -11,7 +11,8 @@ deterministic (no timestamps, stable order) so a catalogue can be diffed and com
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+import logging
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Literal
@@ -25,6 +26,8 @@ from ..contract.vocabulary import FineTarget, PenaltyAdjustment
 from ..rulebook.model import Provision, Rule, RuleSet
 from .coverage import deciding_rules
 from .explain import describe, describe_fine
+
+log = logging.getLogger(__name__)
 
 #: The law whose versions are the columns of the index matrix (the violation kinds are its).
 MATRIX_LAW = "work_safety_law"
@@ -139,7 +142,13 @@ class Matrix:
     rows: tuple[MatrixRow, ...]
 
 
-def render(rules: RuleSet, fmt: Format, out_dir: Path) -> list[Path]:
+def render(
+    rules: RuleSet,
+    fmt: Format,
+    out_dir: Path,
+    *,
+    progress: Callable[[str], None] | None = None,
+) -> list[Path]:
     """Write the catalogue of `rules` into `out_dir` and return the files written, index first.
 
     `md`: `index.md` and one `<law>-<in force from>.md` per law version. `html`: the same as a
@@ -158,10 +167,13 @@ def render(rules: RuleSet, fmt: Format, out_dir: Path) -> list[Path]:
         env.get_template(f"{fmt}/index.{fmt}").render(matrix=_matrix(rules, pages), **context),
     )
     template = env.get_template(f"{fmt}/version.{fmt}")
-    for page in pages:
+    for number, page in enumerate(pages, start=1):
         path = out / f"{page.stem}.{fmt}"
         _write(path, template.render(page=page, **context))
         written.append(path)
+        if progress is not None:
+            progress(f"page {number} of {len(pages)}")
+    log.info("wrote %d files to %s", len(written), out)
     return written
 
 
