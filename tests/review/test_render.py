@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import attrs
 import markupsafe
@@ -395,11 +396,16 @@ def test_html_escapes_rule_text(rules: er.RuleSet, tmp_path: Path) -> None:
 
 # ---------------------------------------------------------------- a real browser
 
-needs_chromium = pytest.mark.skipif(
+_no_chromium = pytest.mark.skipif(
     not CHROMIUM.exists(),
     reason="headless browser test needs /usr/bin/chromium "
     "(Debian package chromium: apt-get update && apt-get install -y chromium)",
 )
+
+
+def needs_chromium(test: Any) -> Any:
+    """Skipped without Chromium; marked `browser` (CI runs them once, not per Python)."""
+    return pytest.mark.browser(_no_chromium(test))
 
 
 def _chromium(args: Sequence[str], url: str) -> subprocess.CompletedProcess[str]:

@@ -30,15 +30,31 @@ import weakref
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-import durable_rules_engine
-from durable import engine as durable_engine
-
 from ..contract.errors import EngineError
 from ..rulebook.conditions import Atom, Conjunction
 from ..rulebook.model import RuleSet
 from ..rulebook.network import SENTINEL
 from .forksafe import ForkSafeLock
 from .shards import Shard, plan_shards
+
+#: How to build durable-rules 2.0.28 on Python 3.13, whose C API no longer has the function its
+#: extension calls (README, "Python 3.13"); an install without it imports with this error.
+REBUILD_313 = (
+    "CPPFLAGS=-DPyEval_CallObject=PyObject_CallObject "
+    "pip install --no-cache-dir --force-reinstall durable-rules==2.0.28"
+)
+
+try:
+    import durable_rules_engine
+    from durable import engine as durable_engine
+except ImportError as error:  # pragma: no cover (only where the engine was built wrongly)
+    if "PyEval_CallObject" not in str(error):
+        raise
+    raise ImportError(
+        "durable-rules was compiled without the setting Python 3.13 needs (its C extension "
+        f"calls PyEval_CallObject, removed in 3.13); rebuild it: {REBUILD_313}",
+        name="durable_rules_engine",
+    ) from error
 
 _SENTINEL = "__evaluated__"
 _MAX_PRIORITY_GAP = 10  # room between rule priorities; the sentinel fires after every rule

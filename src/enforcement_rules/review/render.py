@@ -341,9 +341,7 @@ def _article(rules: RuleSet, provision: Provision, file_rules: Sequence[Rule]) -
         review_note=provision.review_note,
         pending=_pending(provision),
         file=file,
-        rules=tuple(
-            _rule(rules, rule, file) for rule in sorted(file_rules, key=lambda r: r.line)
-        ),
+        rules=tuple(_rule(rules, rule, file) for rule in sorted(file_rules, key=lambda r: r.line)),
     )
 
 
@@ -481,7 +479,6 @@ def _matrix(rules: RuleSet, pages: Sequence[PageView]) -> Matrix:
             for kind in sorted(rules.kinds)
         ),
     )
-
 
 
 # -- one page per article across its versions ---------------------------------------------
@@ -650,12 +647,9 @@ def _comparison(
                 )
             )
         if kind in rules.kinds:
-            rows.append(
-                CompareRow(kind, rules.kinds[kind].zh, rules.kinds[kind].en, tuple(cells))
-            )
+            rows.append(CompareRow(kind, rules.kinds[kind].zh, rules.kinds[kind].en, tuple(cells)))
     heading = " · ".join(
-        "、".join(dict.fromkeys(a.article_zh for a in column.articles))
-        + f"（{column.start[:4]}）"
+        "、".join(dict.fromkeys(a.article_zh for a in column.articles)) + f"（{column.start[:4]}）"
         for column in reversed(columns)
     )
     info = rules.laws.get(law)
