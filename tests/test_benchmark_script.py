@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 SCRIPT = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_decide.py"
-ROW = re.compile(r"^  (.+?)\s{2,}([\d,]+) decisions/s\s+× ([\d.]+) baseline$")
+ROW = re.compile(r"^  (.+?)\s+([\d,]+) decisions/s\s+×\s*([\d.]+) baseline$")
 HEAD = re.compile(r"^workload '(\w+)': ([\d,]+) facts, ([\d,]+) equivalence classes$")
 
 
@@ -24,6 +24,8 @@ def test_benchmark_prints_every_figure_with_its_ratio_to_the_baseline() -> None:
     )
     workloads: dict[str, dict[str, tuple[float, float]]] = {}
     current = ""
+    rows = [line for line in done.stdout.splitlines() if "decisions/s" in line]
+    assert all(ROW.match(line) for line in rows), rows  # every figure line is read
     for line in done.stdout.splitlines():
         head = HEAD.match(line)
         if head:
