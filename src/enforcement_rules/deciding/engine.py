@@ -24,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import dataclasses
+import datetime as _datetime
 import itertools
 import threading
 import weakref
@@ -55,6 +56,19 @@ except ImportError as error:  # pragma: no cover (only where the engine was buil
         f"calls PyEval_CallObject, removed in 3.13); rebuild it: {REBUILD_313}",
         name="durable_rules_engine",
     ) from error
+
+
+def _unix_now() -> float:
+    """durable_rules' own clock (`durable.engine._unix_now`: local time as seconds since the
+    epoch), without `datetime.utcfromtimestamp`, which Python 3.12 deprecates with a warning on
+    every call: durable calls it for every action, which made every decision warn (and a test
+    run that records warnings grow by ~100 MB over 20,000 decisions). The same value:
+    `utcfromtimestamp(0)` is `datetime(1970, 1, 1)`."""
+    return (_datetime.datetime.now() - _EPOCH).total_seconds()
+
+
+_EPOCH = _datetime.datetime(1970, 1, 1)
+durable_engine._unix_now = _unix_now
 
 _SENTINEL = "__evaluated__"
 _MAX_PRIORITY_GAP = 10  # room between rule priorities; the sentinel fires after every rule
