@@ -15,13 +15,11 @@ import json
 from pathlib import Path
 
 import enforcement_rules as er
-from enforcement_rules.review.explain import explain
 
 rules = er.load_rules()
 source = Path(__file__).with_name("awkward_cases.jsonl")
 for number, line in enumerate(source.read_text("utf-8").splitlines(), start=1):
     facts = json.loads(line)
-    decision = er.decide(facts, rules=rules)
     print(f"══ case {number} ══")
-    print(explain(rules, er.Violation.from_dict(facts), decision))
+    print(er.explain(facts, rules=rules))
     print()

@@ -6,7 +6,6 @@ python examples/single_decision.py
 from __future__ import annotations
 
 import enforcement_rules as er
-from enforcement_rules.review.explain import explain
 
 rules = er.load_rules()  # the bundled rules/; er.load_rules("path/to/rules") for your own
 facts = {
@@ -21,4 +20,4 @@ decision = er.decide(facts, rules=rules)
 
 print(decision.to_json(indent=2))  # the JSON contract other bureau software stores
 print()
-print(explain(rules, er.Violation.from_dict(facts), decision))  # for inspectors and legal staff
+print(er.explain(facts, rules=rules))  # in words, for inspectors and legal staff

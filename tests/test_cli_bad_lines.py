@@ -51,7 +51,8 @@ def test_case_record_stores_every_good_line_and_names_every_bad_one(tmp_path: Pa
     }
     path, count = mixed(tmp_path, json.dumps(finding).encode())
     out, err = io.StringIO(), io.StringIO()
-    status = main(["case", "record", str(tmp_path / "c.db"), str(path)], out=out, err=err)
+    db = str(tmp_path / "c.db")
+    status = main(["case", "record", db, str(path), "--create", "--json"], out=out, err=err)
     summary = json.loads(out.getvalue())
     assert status == 1
     assert summary["recorded"] == 1 and len(summary["already_recorded"]) == len(HOSTILE)

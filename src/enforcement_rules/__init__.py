@@ -4,6 +4,7 @@ import enforcement_rules as er
 rules = er.load_rules()                       # the bundled rules/, or er.load_rules(path)
 decision = er.decide({"kind": "blocked_exits", "occurred_on": "2025-09-09"}, rules=rules)
 decision.measures, decision.penalties, decision.fines, decision.to_dict()
+print(er.explain({"kind": "blocked_exits", "occurred_on": "2025-09-09"}))  # in words
 """
 
 from .contract.citation import Citation
@@ -21,6 +22,7 @@ from .contract.errors import (
 )
 from .contract.facts import Violation
 from .contract.fines import FineRange
+from .contract.version import library_version
 from .contract.vocabulary import (
     Authority,
     Circumstance,
@@ -36,10 +38,12 @@ from .contract.vocabulary import (
     Sector,
 )
 from .deciding.decider import Decider, decide, decide_many, default_rules
+from .review.explain import explain_facts as explain
 from .rulebook.loader import bundled_rules_dir, load_rules
 from .rulebook.model import Rule, RuleSet
 
-__version__ = "0.1.0"
+#: The installed package's version (its metadata: one source of truth, `pyproject.toml`).
+__version__ = library_version()
 
 __all__ = [
     "Authority",
@@ -75,5 +79,6 @@ __all__ = [
     "decide",
     "decide_many",
     "default_rules",
+    "explain",
     "load_rules",
 ]

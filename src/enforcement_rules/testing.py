@@ -9,17 +9,26 @@ def test_total(fact): ...
 
 from __future__ import annotations
 
-from .proving.toolkit import (
-    applied_penalty_rules,
-    assert_deterministic,
-    assert_fines_within_range,
-    assert_monotonic,
-    assert_rejected,
-    assert_total,
-    facts,
-    filling_rules,
-    invalid_facts,
-)
+try:
+    from .proving.toolkit import (
+        applied_penalty_rules,
+        assert_deterministic,
+        assert_fines_within_range,
+        assert_monotonic,
+        assert_rejected,
+        assert_total,
+        facts,
+        filling_rules,
+        invalid_facts,
+    )
+except ModuleNotFoundError as error:  # say which extra brings it, not only what is missing
+    if error.name is None or error.name.partition(".")[0] != "hypothesis":
+        raise
+    raise ImportError(
+        "enforcement_rules.testing needs hypothesis, which the `test` extra installs: "
+        "pip install 'enforcement-rules[test]' (or pip install hypothesis)",
+        name="hypothesis",
+    ) from error
 
 __all__ = [
     "applied_penalty_rules",

@@ -50,9 +50,9 @@ BAD_FIELDS: list[tuple[str, Any, str]] = [
     ("occurred_on", "20250909", "not written as YYYY-MM-DD"),
     ("occurred_on", "2024-03-01T10:00:00", "not written as YYYY-MM-DD"),
     ("discovered_on", "2024-02-01", "before occurred_on"),
-    ("decided_on", "2024-02-01", "before discovered_on"),
-    ("sector", "space", "not a known code"),
-    ("hazard", "huge", "not a known code"),
+    ("decided_on", "2024-02-01", "before occurred_on"),
+    ("sector", "space", "not a known sector"),
+    ("hazard", "huge", "not a known hazard"),
     ("correctable_on_site", "yes", "not a boolean"),
     ("activity_ongoing", 1, "not a boolean"),
     ("workers_in_danger", None, "not a boolean"),
@@ -67,7 +67,7 @@ BAD_FIELDS: list[tuple[str, Any, str]] = [
     ("harmful_consequences", "n", "not a boolean"),
     ("circumstances", "first_offence", "not a list"),
     ("circumstances", ["first_offence", "first_offence"], "listed twice"),
-    ("circumstances[0]", ["luck"], "not a known code"),
+    ("circumstances[0]", ["luck"], "not a known circumstance"),
     ("colour", "red", "unknown field"),
 ]
 

@@ -73,7 +73,7 @@ def test_fines_by_income_are_in_yuan_for_each_fact_despite_the_class_cache(tmp_p
         }
     ]
     assert first.hearing is er.Hearing.REQUIRED and first.procedure is er.Procedure.GENERAL
-    assert any("illegal income of 200,000.00 yuan" in note for note in first.notes)
+    assert any("illegal income of 200,000 yuan" in note for note in first.notes)
     small = decider.decide({**base, "illegal_income_yuan": 500})
     assert small.procedure is er.Procedure.SUMMARY and small.hearing is er.Hearing.NO
 

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import attrs
 import markupsafe
@@ -174,7 +175,9 @@ def test_one_index_and_one_page_per_law_version(
     written = render(rules, fmt, tmp_path / "out")  # type: ignore[arg-type]
     expected = {f"{_stem(p)}.{fmt}" for p in rules.provisions}
     assert written[0].name == f"index.{fmt}"
-    assert sorted(p.name for p in written[1:]) == sorted(expected)
+    versions = [p.name for p in written[1:] if "-art-" not in p.name and p.stem != "search"]
+    assert sorted(versions) == sorted(expected)
+    assert (tmp_path / "out" / "search.html").is_file() == (fmt == "html")
     assert all(path.is_file() and path.parent == tmp_path / "out" for path in written)
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(p.name for p in written)
     assert {"work_safety_law-2002-11-01", "work_safety_law-2014-12-01"} <= {p.stem for p in written}
@@ -272,8 +275,9 @@ def test_markdown_rule_shows_citation_condition_outcome_and_examples(
     rule = rules.rule("wsl2021-103-1-income-from-100k")
     page = next(p for p in md_site if p.stem == _stem(rule.provision)).read_text("utf-8")
     section = page.split(f'<a id="{rule.id}"></a>', 1)[1].split("<a id=", 1)[0]
-    assert "第103条第1款 (Art. 103 ¶1)" in section
-    assert f"`{describe(rule.when)}`" in section
+    assert "《中华人民共和国安全生产法》第一百零三条第一款 (Art. 103 para. 1)" in section
+    assert "- 条件 (when): 违法行为为" in section  # in words
+    assert f"- 规则文件写法 (as written): `{describe(rule.when)}`" in section
     assert "罚款 (fine) — 生产经营单位 (the unit): 违法所得 2–5 倍" in section
     assert "10,000–20,000 元 (yuan), 应当处 (mandatory)" in section
     assert "没收违法所得、非法财物 (confiscation)" in section
@@ -290,7 +294,9 @@ def test_html_parses_and_is_self_contained(html_site: list[Path]) -> None:
     for name, page in pages.items():
         assert not page.nesting_errors, (name, page.nesting_errors[:3])
         assert not page.duplicate_ids, (name, page.duplicate_ids[:3])
-        assert not page.tags & {"script", "link", "iframe", "img", "object"}, name
+        scripts = set() if name == "search.html" else {"script"}  # search: its own, by hash
+        banned = {"link", "iframe", "img", "object"} | scripts
+        assert not page.tags & banned, name
         assert not page.srcs, name
         assert "url(" not in page.css and "@import" not in page.css, name
         assert {"name": "viewport", "content": "width=device-width, initial-scale=1"} in page.metas
@@ -390,11 +396,16 @@ def test_html_escapes_rule_text(rules: er.RuleSet, tmp_path: Path) -> None:
 
 # ---------------------------------------------------------------- a real browser
 
-needs_chromium = pytest.mark.skipif(
+_no_chromium = pytest.mark.skipif(
     not CHROMIUM.exists(),
     reason="headless browser test needs /usr/bin/chromium "
     "(Debian package chromium: apt-get update && apt-get install -y chromium)",
 )
+
+
+def needs_chromium(test: Any) -> Any:
+    """Skipped without Chromium; marked `browser` (CI runs them once, not per Python)."""
+    return pytest.mark.browser(_no_chromium(test))
 
 
 def _chromium(args: Sequence[str], url: str) -> subprocess.CompletedProcess[str]:
@@ -495,7 +506,9 @@ def test_browser_pages_fit_a_phone_screen(html_site: list[Path], tmp_path: Path)
     probes = []
     for path in html_site:
         probe = tmp_path / path.name
-        probe.write_text(path.read_text("utf-8").replace("</body>", OVERFLOW_PROBE), "utf-8")
+        csp = r'<meta http-equiv="Content-Security-Policy"[^>]*>'
+        page = re.sub(csp, "", path.read_text("utf-8"))
+        probe.write_text(page.replace("</body>", OVERFLOW_PROBE), "utf-8")  # CSP would stop it
         probes.append(probe)
 
     def run(probe: Path) -> subprocess.CompletedProcess[str]:
@@ -526,3 +539,75 @@ def test_browser_phone_screenshots(rules: er.RuleSet, html_site: list[Path]) -> 
         width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
         assert (width, height) == (412, 915)
         assert len(data) > 20_000, f"{shot} looks blank ({len(data)} bytes)"  # blank ≈ 3 kB
+
+
+# ---------------------------------------------------------------- across versions, search
+
+
+def test_every_article_has_one_page_across_its_versions(
+    rules: er.RuleSet, html_site: list[Path]
+) -> None:
+    pages = _pages(html_site)
+    compares = {name: page for name, page in pages.items() if "-art-" in name}
+    linked_from: dict[str, list[str]] = {}
+    for name, page in compares.items():
+        for href in page.hrefs:
+            fragment = href.partition("#")[2]
+            if fragment.startswith("file-"):
+                linked_from.setdefault(fragment, []).append(name)
+    for provision in rules.provisions:
+        anchor = "file-" + _relative(rules, provision).removesuffix(".yaml").replace("/", "-")
+        assert len(set(linked_from.get(anchor, []))) == 1, anchor  # on exactly one page
+    text = next(p for p in html_site if p.name == "work_safety_law-art-098-099.html")
+    html = text.read_text("utf-8")
+    for start, article in (("2002", "第八十三条"), ("2014", "第九十六条"), ("2021", "第九十九条")):
+        assert article in html and f"（{start}）" in html
+    rows = compares["work_safety_law-art-098-099.html"].rows
+    assert set(rows) >= {"no_warning_signs", "construction_safety_facilities"}
+    assert all(len(cells) == 3 for cells in rows.values())  # one column per version
+    assert "wsl2021-99-overdue" in _fragment_ids(rows["no_warning_signs"][2].hrefs)
+    assert "wsl2002-83-overdue" in _fragment_ids(rows["no_warning_signs"][0].hrefs)
+
+
+def test_version_pages_link_each_article_to_its_comparison(html_site: list[Path]) -> None:
+    pages = _pages(html_site)
+    page = pages["work_safety_law-2014-12-01.html"]
+    assert "work_safety_law-art-098-099.html" in page.hrefs
+
+
+def _relative(rules: er.RuleSet, provision: Provision) -> str:
+    return Path(provision.file).relative_to(rules.source).as_posix()
+
+
+def test_the_search_page_allows_only_its_own_script(html_site: list[Path]) -> None:
+    import base64
+    import hashlib
+
+    from enforcement_rules.review.render import SEARCH_SCRIPT
+
+    html = next(p for p in html_site if p.name == "search.html").read_text("utf-8")
+    digest = base64.b64encode(hashlib.sha256(SEARCH_SCRIPT.encode()).digest()).decode()
+    assert f"script-src 'sha256-{digest}'" in html and "default-src 'none'" in html
+    assert html.count("<script") == 2  # the index (data, not run) and the script
+    index = html.split('id="search-index">', 1)[1].split("</script>", 1)[0]
+    assert "<" not in index and len(json.loads(index)) > 100
+
+
+@needs_chromium
+@pytest.mark.parametrize(
+    ("query", "expected", "absent"),
+    [
+        ("安全警示标志 逾期", "wsl2021-99-overdue", "wsl2021-105-first"),
+        ("疏散通道", "wsl2021-105-first", "wsl2021-99-overdue"),
+        ("ＢＬＯＣＫＥＤ_EXITS", "wsl2021-105-first", "wsl2021-99-overdue"),  # full-width folded
+    ],
+)
+def test_browser_search_finds_chinese_terms(
+    html_site: list[Path], query: str, expected: str, absent: str
+) -> None:
+    search = next(p for p in html_site if p.name == "search.html")
+    result = _chromium(["--dump-dom"], f"{search.as_uri()}?q={query}")
+    assert _console(result.stderr) == []
+    found = set(re.findall(r'data-id="([^"]+)"', result.stdout))
+    assert expected in found and absent not in found, sorted(found)[:10]
+    assert "条结果 (results)" in result.stdout

@@ -5,10 +5,10 @@ with a 4xx, and every answer must be what the document promises (status, content
 body).
 
 A request the document allows may still be refused (422) for what no JSON Schema can state:
-the law's coverage (no encoded version on that date), the order of dates, the order of a case's
-events, a body's case id that is not the path's, text that is not printable. Schemathesis'
-`positive_data_acceptance` would count those as failures; `what_no_schema_states` below accepts
-exactly those refusals and no other.
+the law's coverage (no encoded version on that date), the order of dates, a date after today,
+the order of a case's events, a body's case id that is not the path's, text that is not
+printable. Schemathesis' `positive_data_acceptance` would count those as failures;
+`what_no_schema_states` below accepts exactly those refusals and no other.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from schemathesis import GenerationMode
 from schemathesis.checks import positive_data_acceptance
 from service_server import Server
@@ -43,6 +43,8 @@ def what_no_schema_states(error: dict[str, Any]) -> bool:
         return True  # the rule set's coverage of kinds and dates
     if "is before" in message:
         return True  # discovered_on ≥ occurred_on, decided_on ≥ discovered_on, an order's due
+    if str(error.get("allowed") or "").startswith("a date on or before"):
+        return True  # no date after today (the server's clock)
     if kind == "EventError" and field in ("type", "on"):
         return True  # the order of a case's events
     if field == "case_id" and "differs from the case id of the path" in message:
@@ -75,6 +77,10 @@ def test_the_api_keeps_its_published_contract(
         suppress_health_check=list(HealthCheck),
     )
     def check(case: Any) -> None:
+        if mode is GenerationMode.NEGATIVE:
+            # schemathesis may break a request only with an extra query parameter whose value
+            # is an empty list, which sends nothing: the request on the wire is a valid one
+            assume(not any(value == [] for value in (case.query or {}).values()))
         response = case.call()
         case.validate_response(response, excluded_checks=[positive_data_acceptance])
         seen[response.status_code] = seen.get(response.status_code, 0) + 1

@@ -17,6 +17,7 @@ import attrs
 
 from ..contract.citation import Citation
 from ..contract.decision import Decision
+from ..contract.fines import json_amount, yuan
 from ..contract.vocabulary import FineTarget, Hazard, Measure, Penalty
 from ..deciding.decider import Decider
 from ..deciding.engine import CaseEngine, ClosureSpec, Firing, case_ruleset
@@ -69,11 +70,11 @@ class DailyFine:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "amount_yuan": self.amount_yuan,
+            "amount_yuan": json_amount(self.amount_yuan),
             "from": self.start.isoformat(),
             "through": self.through.isoformat(),
             "days": self.days,
-            "total_yuan": self.total_yuan,
+            "total_yuan": json_amount(self.total_yuan),
             "ongoing": self.ongoing,
         }
 
@@ -140,8 +141,8 @@ class CaseDeriver:
             if not unit:
                 raise EventError("fine_yuan", "the decision allows no fine on the unit")
             if not unit[0].min_yuan <= event.fine_yuan <= unit[0].max_yuan:
-                allowed = f"{unit[0].min_yuan:g} to {unit[0].max_yuan:g} yuan"
-                raise EventError("fine_yuan", f"{event.fine_yuan:g} is out of range", allowed)
+                allowed = f"{yuan(unit[0].min_yuan)} to {yuan(unit[0].max_yuan)} yuan"
+                raise EventError("fine_yuan", f"{yuan(event.fine_yuan)} is out of range", allowed)
         return decision
 
     def local(self, case_id: str, log: Sequence[StoredEvent], as_of: dt.date) -> LocalCase:
@@ -302,10 +303,10 @@ class CaseDeriver:
             Derived(
                 "daily_fine",
                 refused_on,
-                f"按日连续处罚：自 {accrual.start} 起每日 {accrual.amount_yuan:g} 元，"
-                f"至 {accrual.through} 共 {accrual.days} 日，计 {accrual.total_yuan:g} 元",
-                f"daily fine: {accrual.amount_yuan:g} yuan a day from {accrual.start}; "
-                f"{accrual.days} days through {accrual.through}, {accrual.total_yuan:g} yuan",
+                f"按日连续处罚：自 {accrual.start} 起每日 {yuan(accrual.amount_yuan)} 元，"
+                f"至 {accrual.through} 共 {accrual.days:,} 日，计 {yuan(accrual.total_yuan)} 元",
+                f"daily fine: {yuan(accrual.amount_yuan)} yuan a day from {accrual.start}; "
+                f"{accrual.days:,} days through {accrual.through}, {yuan(accrual.total_yuan)} yuan",
                 cites,
                 accrual.to_dict(),
             )

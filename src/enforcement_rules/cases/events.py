@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Mapping
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
@@ -75,24 +75,13 @@ _FIELDS: dict[EventType, tuple[tuple[str, ...], tuple[str, ...]]] = {
 class EventError(FactError):
     """An event is invalid: names the field (`facts.kind` inside a finding) and what is allowed."""
 
-    def __init__(
-        self,
-        field: str,
-        problem: str,
-        allowed: str | Sequence[str] | None = None,
-        *,
-        where: str = "",
-    ):
-        super().__init__(field, problem, allowed)
-        self.where = where
-        message = f"{where}event field '{field}': {problem}"
-        if self.allowed:
-            message += f" (allowed: {self.allowed})"
-        self.args = (message,)
+    noun = "event field"
 
     def at(self, where: str) -> EventError:
         """The same error, located (`line 3: `, `case C-1: `)."""
-        return EventError(self.field, self.problem, self.allowed, where=where + self.where)
+        located = self.located(where)
+        assert isinstance(located, EventError)
+        return located
 
 
 @attrs.frozen(kw_only=True)
@@ -203,10 +192,14 @@ def _finding(data: Mapping[str, Any], on: dt.date, kinds: Collection[str] | None
     try:
         violation = Violation.from_dict(plain, kinds=kinds)
     except FactError as error:
-        raise EventError(f"facts.{error.field}", error.problem, error.allowed) from None
+        raise EventError(
+            f"facts.{error.field}", error.problem, error.allowed_values, error.suggestion
+        ) from None
     except FactErrors as errors:
         first = errors.errors[0]
-        raise EventError(f"facts.{first.field}", str(errors), first.allowed) from None
+        raise EventError(
+            f"facts.{first.field}", str(errors), first.allowed_values, first.suggestion
+        ) from None
     if on < violation.occurred_on:
         raise EventError("on", f"{on} is before facts.occurred_on {violation.occurred_on}")
     values: dict[str, Any] = {"facts": plain, "unit": unit}
@@ -219,7 +212,7 @@ def _date(data: Mapping[str, Any], key: str) -> dt.date:
     try:
         return parse_date(data[key])
     except InvalidValue as error:
-        raise EventError(key, error.problem, error.allowed) from None
+        raise EventError(key, error.problem, error.allowed, error.suggestion) from None
 
 
 def _bool(data: Mapping[str, Any], key: str) -> bool:

@@ -14,7 +14,7 @@ from typing import Any
 
 import attrs
 
-from ..contract.errors import EnforcementRulesError, FactError, excerpt
+from ..contract.errors import EnforcementRulesError, FactError, error_object, excerpt
 from ..contract.lines import BlankLine, open_lines, read_items
 from ..deciding.decider import Decider, decider_for
 from ..rulebook.model import RuleSet
@@ -115,12 +115,21 @@ def record(
     events_path: str | Path,
     *,
     rules: RuleSet | None = None,
+    law: CaseLaw | None = None,
+    create: bool = True,
 ) -> RecordSummary:
     """Append every valid event of a JSON Lines file (`-`: stdin); report the bad lines.
 
-    A bad line is not stored and does not stop the others (like `decide`).
+    A bad line is not stored and does not stop the others (like `decide`). With `create` false,
+    a log path that does not exist is refused (`CaseLogError`) instead of created: a mistyped
+    path then says so rather than starting an empty log.
     """
-    derive = deriver(rules)
+    if not create and isinstance(db_path, str | Path) and not Path(db_path).exists():
+        raise CaseLogError(
+            f"no event log at {db_path} (nothing was created: check the path, or ask for a new "
+            "log with --create)"
+        )
+    derive = deriver(rules, law)
     kinds = derive.decider.rules.kinds
     try:
         lines = open_lines(events_path)
@@ -161,10 +170,11 @@ def record(
 
 
 def _error(line: int, error: Exception, field: str | None) -> dict[str, Any]:
-    return {
-        "line": line,
-        "error": {"type": type(error).__name__, "field": field, "message": str(error)},
-    }
+    """A rejected line in the one error shape (`contract.errors.error_object`)."""
+    shape = error_object(error)
+    if field is not None:
+        shape["field"] = field
+    return {"line": line, "error": shape}
 
 
 def timeline(
@@ -173,10 +183,11 @@ def timeline(
     *,
     on: dt.date | None = None,
     rules: RuleSet | None = None,
+    law: CaseLaw | None = None,
 ) -> Timeline:
     """A case's timeline as of `on` (default: its last event's date), with Art. 113 checked
     across every case of the same unit."""
-    derive = deriver(rules)
+    derive = deriver(rules, law)
     with _open(db_path, readonly=True) as store:
         log = store.events(case_id)
         if not log:
@@ -193,21 +204,39 @@ def timeline(
     return Timeline.build(case, extra)
 
 
-def show(db_path: str | Path | EventStore, case_id: str, *, on: dt.date | None = None) -> str:
+def show(
+    db_path: str | Path | EventStore,
+    case_id: str,
+    *,
+    on: dt.date | None = None,
+    rules: RuleSet | None = None,
+    law: CaseLaw | None = None,
+) -> str:
     """`case show DB CASE_ID`: the timeline in Chinese and English."""
-    return timeline(db_path, case_id, on=on).to_text()
+    return timeline(db_path, case_id, on=on, rules=rules, law=law).to_text()
 
 
-def show_json(db_path: str | Path | EventStore, case_id: str, *, on: dt.date | None = None) -> str:
+def show_json(
+    db_path: str | Path | EventStore,
+    case_id: str,
+    *,
+    on: dt.date | None = None,
+    rules: RuleSet | None = None,
+    law: CaseLaw | None = None,
+) -> str:
     """`case show --json`: the timeline's JSON form."""
-    return timeline(db_path, case_id, on=on).to_json()
+    return timeline(db_path, case_id, on=on, rules=rules, law=law).to_json()
 
 
 def due(
-    db_path: str | Path | EventStore, on: dt.date, *, rules: RuleSet | None = None
+    db_path: str | Path | EventStore,
+    on: dt.date,
+    *,
+    rules: RuleSet | None = None,
+    law: CaseLaw | None = None,
 ) -> list[DueItem]:
     """`case due DB --on DATE`: open orders due, reviews pending, daily fines accruing."""
-    derive = deriver(rules)
+    derive = deriver(rules, law)
     items: list[DueItem] = []
     with _open(db_path, readonly=True) as store:
         for case_id in store.case_ids():

@@ -9,6 +9,7 @@ from typing import Any
 
 import attrs
 
+from ..contract.fines import yuan
 from .derive import DailyFine, Derived, LocalCase
 from .events import Event, EventType
 
@@ -163,8 +164,9 @@ def due_items(case: LocalCase) -> list[DueItem]:
                 case.unit,
                 "daily_fine_accruing",
                 case.as_of,
-                f"按日连续处罚计至 {fine.through}：{fine.days} 日，{fine.total_yuan:g} 元",
-                f"daily fine through {fine.through}: {fine.days} days, {fine.total_yuan:g} yuan",
+                f"按日连续处罚计至 {fine.through}：{fine.days:,} 日，{yuan(fine.total_yuan)} 元",
+                f"daily fine through {fine.through}: {fine.days:,} days, "
+                f"{yuan(fine.total_yuan)} yuan",
                 fine.to_dict(),
             )
         )

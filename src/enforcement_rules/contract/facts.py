@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import math
 from collections.abc import Collection, Iterable, Mapping
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import attrs
 from cattrs.errors import BaseValidationError
 
-from .codec import CONVERTER, field_errors
-from .errors import FactError, FactErrors, excerpt
+from .codec import CONVERTER, InvalidValue, code_problem, field_errors, parse_date
+from .errors import FactError, FactErrors, excerpt, suggest
 from .vocabulary import AccidentGrade, Circumstance, Code, Hazard, LicenceStatus, Sector
 
 C = TypeVar("C", bound=Code)
@@ -88,8 +89,24 @@ def _code(enum_type: type[C], field: str, value: Any) -> C:
         return value
     member = enum_type._value2member_map_.get(value) if isinstance(value, str) else None
     if member is None:
-        raise FactError(field, f"{excerpt(value)} is not a known code", enum_type.codes())
+        names = enum_type.names()
+        raise FactError(
+            field,
+            code_problem(value, names, enum_type.__name__.lower()),
+            enum_type.codes(),
+            suggest(value, enum_type.codes(), names),
+        )
     return member  # type: ignore[return-value]
+
+
+class Named(Protocol):
+    """Anything with a Chinese name (a rule set's `Kind`)."""
+
+    @property
+    def zh(self) -> str: ...
+
+
+Kinds = Collection[str] | Mapping[str, Named]
 
 
 def _sector(value: Any) -> Sector:
@@ -176,9 +193,17 @@ class Violation:
 
     @classmethod
     def from_dict(
-        cls, data: Mapping[str, Any], *, kinds: Collection[str] | None = None
+        cls,
+        data: Mapping[str, Any],
+        *,
+        kinds: Kinds | None = None,
+        today: dt.date | None = None,
     ) -> Violation:
         """Validate JSON-shaped facts; `kinds` (from a loaded rule set) restricts `kind`.
+
+        `kinds` may map each code to its kind (anything with a Chinese name `zh`): a kind given
+        by its Chinese name, or misspelt, is then answered with the code meant. Given `today`, no
+        date may lie after the decision day: `decided_on` when the facts state it, else today.
 
         Raises `FactErrors` listing every bad field (a `FactError` each, naming the field and the
         allowed values), or a single `FactError` when only one field is wrong.
@@ -198,19 +223,41 @@ class Violation:
             raise FactError(
                 "circumstances", f"{excerpt(circumstances)} is not a list", Circumstance.codes()
             )
+        errors: list[FactError] = []
+        if kinds is not None and isinstance(raw.get("kind"), str) and raw["kind"] not in kinds:
+            kind = raw["kind"]
+            names = (
+                {code: str(getattr(k, "zh", "")) for code, k in kinds.items()}
+                if isinstance(kinds, Mapping)
+                else None
+            )
+            errors.append(
+                FactError(
+                    "kind",
+                    code_problem(kind, names, "kind"),
+                    sorted(kinds),
+                    suggest(kind, kinds, names),
+                )
+            )
+        order = _order_error(raw)
         try:
             violation = CONVERTER.structure(raw, cls)
         except BaseValidationError as error:
-            errors = field_errors(error)
+            errors += field_errors(error)
+        except FactError as error:
+            errors.append(error)
+        if errors or order:
+            if errors and errors[0].field == "kind":  # the rule set's kinds say more
+                errors = [errors[0], *(e for e in errors[1:] if e.field != "kind")]
+            if order is not None:
+                errors = [order, *(e for e in errors if e.field not in _DATES)]
             raise errors[0] if len(errors) == 1 else FactErrors(errors) from None
-        except FactError:
-            raise
-        if kinds is not None and violation.kind not in kinds:
-            raise FactError("kind", f"{excerpt(violation.kind)} is not a known kind", sorted(kinds))
+        if today is not None:
+            _check_not_after(violation, violation.decided_on if "decided_on" in raw else today)
         return violation
 
     @classmethod
-    def from_json(cls, text: str, *, kinds: Collection[str] | None = None) -> Violation:
+    def from_json(cls, text: str, *, kinds: Kinds | None = None) -> Violation:
         try:
             data = json.loads(text)
         except json.JSONDecodeError as error:
@@ -222,3 +269,38 @@ class Violation:
         data: dict[str, Any] = CONVERTER.unstructure(self)
         data["circumstances"] = sorted(member.value for member in self.circumstances)
         return data
+
+
+_DATES = ("occurred_on", "discovered_on", "decided_on")
+
+
+def _order_error(raw: Mapping[str, Any]) -> FactError | None:
+    """Dates the facts state, in their order: a later one before an earlier one is an error that
+    names the two fields as given (not a default the caller never wrote)."""
+    given: list[tuple[str, dt.date]] = []
+    for name in _DATES:
+        try:
+            given.append((name, parse_date(raw[name])))
+        except (KeyError, InvalidValue):
+            continue  # absent, or reported by the converter with the rest
+    for (early, early_day), (late, late_day) in itertools.combinations(given, 2):
+        if late_day < early_day:
+            return FactError(
+                late,
+                f"{late_day} is before {early} {early_day}",
+                f"a date on or after {early}",
+            )
+    return None
+
+
+def _check_not_after(violation: Violation, day: dt.date) -> None:
+    """No date of the facts may lie after the decision day."""
+    for name in _DATES:
+        value: dt.date = getattr(violation, name)
+        if value > day:
+            raise FactError(
+                name,
+                f"{value} is in the future of the decision day {day} (today, as the facts give "
+                "no decided_on; state decided_on to decide as of a later day)",
+                f"a date on or before {day}",
+            )

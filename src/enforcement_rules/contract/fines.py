@@ -106,4 +106,20 @@ def _as_number(value: Any) -> float:
 
 
 def _number(value: float) -> int | float:
-    return int(value) if float(value).is_integer() else value
+    return json_amount(value)
+
+
+def json_amount(value: float) -> int | float:
+    """An amount of yuan in JSON: whole yuan as an integer (`50000`, never `50000.0` or
+    `5e4`), else the number to the fen. One number shape for decisions, cases and plans."""
+    if float(value).is_integer():
+        return int(value)
+    return round(float(value), 2)
+
+
+def yuan(amount: float) -> str:
+    """An amount as people read it: thousands separated, no needless decimals (`1,350,000`,
+    `12,345.60`), never in exponent form."""
+    if float(amount).is_integer():
+        return f"{int(amount):,}"
+    return f"{amount:,.2f}"

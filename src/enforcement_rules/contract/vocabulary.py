@@ -43,6 +43,11 @@ class Code(StrEnum):
         return tuple(member.value for member in cls)
 
     @classmethod
+    def names(cls) -> dict[str, str]:
+        """Code → Chinese term, for did-you-mean suggestions and listings."""
+        return {member.value: member.zh for member in cls}
+
+    @classmethod
     def rank(cls, member: Self) -> int:
         """Position in declaration order (the law's order, or severity order)."""
         return member.order
@@ -245,3 +250,45 @@ class Authority(Code):
     PUBLIC_SECURITY = ("public_security", "公安机关", "public security")
     LICENCE_ISSUER = ("licence_issuer", "原发证机关", "the licence-issuing authority")
     PEOPLE_GOVERNMENT = ("people_government", "县级以上人民政府", "the people's government")
+
+
+#: Fact fields as legal staff name them (中文, English): conditions and facts are shown in words.
+FACT_FIELDS: dict[str, tuple[str, str]] = {
+    "kind": ("违法行为", "violation"),
+    "occurred_on": ("违法行为发生日期", "occurred on"),
+    "discovered_on": ("发现日期", "discovered on"),
+    "decided_on": ("作出处罚决定日期", "decided on"),
+    "sector": ("行业", "sector"),
+    "hazard": ("事故隐患", "accident hazard"),
+    "correctable_on_site": ("能够当场纠正", "correctable on site"),
+    "activity_ongoing": ("违法作业正在进行", "unlawful activity ongoing"),
+    "workers_in_danger": ("作业人员处于危险区域", "workers in the danger area"),
+    "safety_assured": ("能够保证安全", "safety assured"),
+    "nonconforming_equipment": (
+        "设施、设备、器材不符合国家标准或者行业标准",
+        "nonconforming facilities or equipment",
+    ),
+    "overdue": ("逾期未改正", "overdue"),
+    "serious": ("情节严重", "serious"),
+    "fined_and_refuses": ("受到罚款处罚后拒不改正", "fined and still refuses"),
+    "illegal_income_yuan": ("违法所得", "illegal income"),
+    "harmful_consequences": ("造成危害后果", "harmful consequences"),
+    "circumstances": ("从轻、减轻、不予处罚情节", "circumstances"),
+    "ref": ("调用方编号", "caller's reference"),
+    "discovered_after_full_years": (
+        "自违法行为发生至被发现已满（年）",
+        "full years from occurrence to discovery",
+    ),
+    "licence_status": ("许可证状况", "licence status"),
+    "especially_serious": ("情节特别严重", "especially serious"),
+    "deaths": ("死亡人数", "deaths"),
+    "serious_injuries": (
+        "重伤（包括急性工业中毒）人数",
+        "serious injuries (incl. acute poisoning)",
+    ),
+    "direct_loss_yuan": ("直接经济损失（元）", "direct economic loss (yuan)"),
+    "annual_income_yuan": ("上一年年收入（元）", "previous year's annual income (yuan)"),
+    "accident_grade": ("事故等级", "accident grade"),
+    "stated_accident_grade": ("认定的事故等级", "accident grade as stated"),
+    "grade_by_numbers": ("按伤亡和损失达到的事故等级", "grade the casualties and loss reach"),
+}

@@ -27,7 +27,7 @@ from ..contract.citation import Citation
 from ..contract.decision import Decision, FiredRule, Provenance
 from ..contract.errors import NoApplicableLawError, RuleConflictError
 from ..contract.facts import Violation
-from ..contract.fines import FineRange
+from ..contract.fines import FineRange, yuan
 from ..contract.version import library_version
 from ..contract.vocabulary import (
     FineTarget,
@@ -201,8 +201,8 @@ class Resolver:
             income = violation.illegal_income_yuan or 0.0
             fines = tuple(fine.for_income(income) for fine in fines)
             notes.append(
-                f"罚款按违法所得{income:,.2f}元的倍数计算 "
-                f"(fines computed as multiples of the illegal income of {income:,.2f} yuan)"
+                f"罚款按违法所得{yuan(income)}元的倍数计算 "
+                f"(fines computed as multiples of the illegal income of {yuan(income)} yuan)"
             )
         if any(fine.income_share is not None for fine in fines):
             annual = violation.annual_income_yuan
@@ -211,8 +211,8 @@ class Resolver:
                 "罚款按上一年年收入的比例计算，年收入未提供，仅列比例 (fines are shares of the "
                 "previous year's income, which was not given: shares only)"
                 if annual is None
-                else f"罚款按上一年年收入{annual:,.2f}元的比例计算 (fines computed as shares of "
-                f"the previous year's income of {annual:,.2f} yuan)"
+                else f"罚款按上一年年收入{yuan(annual)}元的比例计算 (fines computed as shares of "
+                f"the previous year's income of {yuan(annual)} yuan)"
             )
         return attrs.evolve(decision, fines=fines, notes=tuple(notes))
 

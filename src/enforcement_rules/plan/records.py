@@ -22,7 +22,7 @@ from typing import Any
 import attrs
 
 from ..contract.codec import InvalidValue, parse_date
-from ..contract.errors import FactError, FactErrors
+from ..contract.errors import FactError, FactErrors, suggest
 from ..contract.lines import BlankLine, open_lines, read_items
 from ..contract.vocabulary import Sector
 from .model import Plan
@@ -40,6 +40,8 @@ def quarter_of(day: dt.date) -> int:
 class RecordError(FactError):
     """One bad field of one record, located by source and line (1-based; blank lines count)."""
 
+    noun = "record field"
+
     def __init__(
         self,
         source: str,
@@ -47,18 +49,20 @@ class RecordError(FactError):
         field: str,
         problem: str,
         allowed: str | Iterable[str] | None = None,
+        suggestion: str | None = None,
     ):
         super().__init__(
             field,
             problem,
             allowed if allowed is None or isinstance(allowed, str) else tuple(allowed),
+            suggestion,
+            where=f"{source}:{line}: ",
         )
         self.source = source
         self.line = line
-        message = f"{source}:{line}: record field '{field}': {problem}"
-        if self.allowed:
-            message += f" (allowed: {self.allowed})"
-        self.args = (message,)
+
+    def to_dict(self) -> dict[str, Any]:
+        return super().to_dict() | {"line": self.line}
 
 
 class RecordsError(FactErrors):
@@ -133,28 +137,43 @@ def parse_record(
 ) -> InspectionRecord | None:
     """One record, or None with its every bad field appended to `errors`."""
 
-    def bad(field: str, problem: str, allowed: str | Iterable[str] | None = None) -> None:
-        errors.append(RecordError(source, line, field, problem, allowed))
+    def bad(
+        field: str,
+        problem: str,
+        allowed: str | Iterable[str] | None = None,
+        suggestion: str | None = None,
+    ) -> None:
+        errors.append(RecordError(source, line, field, problem, allowed, suggestion))
 
     if not isinstance(raw, Mapping):
         bad("<record>", f"{type(raw).__name__} is not a JSON object")
         return None
     before = len(errors)
+    missing = [key for key in REQUIRED if key not in raw]
     for key in raw:
         if key not in FIELDS:
-            bad(str(key), "unknown field", FIELDS)
-    for key in REQUIRED:
-        if key not in raw:
-            bad(key, "missing")
+            # A misspelt field is one error, not "unknown" plus "missing".
+            meant = suggest(str(key), [name for name in FIELDS if name not in raw])
+            if meant in missing:
+                missing.remove(meant)
+            bad(str(key), "unknown field", FIELDS, meant)
+    for key in missing:
+        bad(key, "missing")
     day = None
     if "date" in raw:
         try:
             day = parse_date(raw["date"])
         except InvalidValue as error:
-            bad("date", error.problem, error.allowed)
+            bad("date", error.problem, error.allowed, error.suggestion)
     role = raw.get("role")
     if "role" in raw and role not in plan.roles:
-        bad("role", f"{role!r} is not a role of plan {plan.plan}", plan.roles)
+        names = {code: named.zh for code, named in plan.roles.items()}
+        bad(
+            "role",
+            f"{role!r} is not a role of plan {plan.plan}",
+            plan.roles,
+            suggest(role, plan.roles, names),
+        )
     for key in ("person", "unit"):
         value = raw.get(key)
         if key in raw and (not isinstance(value, str) or not value.strip()):
@@ -164,7 +183,12 @@ def parse_record(
         if raw["sector"] in Sector.codes():
             sector = Sector.parse(raw["sector"])
         if sector is None:
-            bad("sector", f"{raw['sector']!r} is not a sector code", Sector.codes())
+            bad(
+                "sector",
+                f"{raw['sector']!r} is not a sector code",
+                Sector.codes(),
+                suggest(raw["sector"], Sector.codes(), Sector.names()),
+            )
     campaign = raw.get("campaign")
     if campaign is not None and not isinstance(campaign, str):
         bad("campaign", f"{campaign!r} is not a campaign code", [r.campaign for r in plan.schedule])
@@ -173,10 +197,12 @@ def parse_record(
     if campaign is not None and in_year and day is not None:
         row = plan.campaign(campaign)
         if row is None:
+            campaigns = [r.campaign for r in plan.schedule]
             bad(
                 "campaign",
                 f"{campaign!r} is not a campaign of plan {plan.plan}",
-                [r.campaign for r in plan.schedule],
+                campaigns,
+                suggest(campaign, campaigns),
             )
         elif quarter_of(day) != row.quarter:
             bad(
@@ -190,7 +216,12 @@ def parse_record(
         rostered = [m.person for m in plan.staff if m.role == role]
         windows = [m for m in plan.staff if m.role == role and m.person == person]
         if isinstance(person, str) and person not in rostered:
-            bad("person", f"{person!r} is not on the plan's staff roster as {role}", rostered)
+            bad(
+                "person",
+                f"{person!r} is not on the plan's staff roster as {role}",
+                rostered,
+                suggest(person, rostered),
+            )
         elif day is not None and windows and not any(m.covers(day.month) for m in windows):
             spans = [
                 f"{plan.year}-{m.from_month:02d}..{plan.year}-{m.to_month:02d}" for m in windows

@@ -17,13 +17,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 import attrs
 
 from ..contract.errors import RuleFileError
+from ..contract.vocabulary import Section, Sector
+from ..rulebook.model import RuleSet
 from .model import (
     Plan,
     PlanError,
@@ -120,9 +122,14 @@ class Shortfall:
     unit: str | None = None
     campaign: str | None = None
     requirement: int | None = None
+    #: The bureau sections that answer for it, by the rule set's routing of its sectors (empty
+    #: for a person's monthly quota, or when no rule set was given).
+    sections: tuple[Section, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return attrs.asdict(self)
+        data = attrs.asdict(self)
+        data["sections"] = [section.value for section in self.sections]
+        return data
 
 
 @attrs.frozen
@@ -240,25 +247,50 @@ class PlanReport:
         found = [s for s in self.shortfalls if s.kind == kind]
         if not found:
             return ["  无缺口 (no shortfalls)"]
-        return [f"  {period_label(s.period)} {s.what}: {_done(s.done, s.required)}" for s in found]
+        return [
+            f"  {period_label(s.period)} {s.what}: {_done(s.done, s.required)}{_answering(s)}"
+            for s in found
+        ]
 
 
 def plan_report(
-    plan_path: str | Path | None, records_path_or_iterable: RecordSource, year: int
+    plan_path: str | Path | None,
+    records_path_or_iterable: RecordSource,
+    year: int,
+    *,
+    rules: RuleSet | None = None,
 ) -> PlanReport:
     """Load the plan (None: the default plan), validate the records and check the year.
 
-    Raises `PlanError` (plan file defects, or a plan for another year) and `RecordsError`.
+    Given `rules`, each shortfall of a sector's units names the bureau sections that answer for
+    it (the rule set's `routing.yaml`). Raises `PlanError` (plan file defects, or a plan for
+    another year) and `RecordsError`.
     """
     plan = load_plan(plan_path)
     if year != plan.year:
         reason = f"the plan is for {plan.year}; cannot check {year} against it"
         raise PlanError([RuleFileError(plan.file, plan.year_line, None, reason)])
-    return evaluate(plan, read_records(records_path_or_iterable, plan))
+    routing = rules.routing.by_sector if rules is not None else None
+    return evaluate(plan, read_records(records_path_or_iterable, plan), routing=routing)
 
 
-def evaluate(plan: Plan, records: Iterable[InspectionRecord]) -> PlanReport:
-    """Count the plan year's records against every requirement of the plan."""
+def _sections(
+    routing: Mapping[str, Section] | None, sectors: Iterable[Sector]
+) -> tuple[Section, ...]:
+    if routing is None:
+        return ()
+    found = {routing[sector.value] for sector in sectors if sector.value in routing}
+    return tuple(sorted(found, key=Section.rank))
+
+
+def evaluate(
+    plan: Plan,
+    records: Iterable[InspectionRecord],
+    *,
+    routing: Mapping[str, Section] | None = None,
+) -> PlanReport:
+    """Count the plan year's records against every requirement of the plan; `routing` (sector
+    code → section) names who answers for each shortfall of a sector's units."""
     everything = tuple(records)
     in_year = [r for r in everything if r.date.year == plan.year]
     officers = _officers(plan, in_year)
@@ -284,6 +316,7 @@ def evaluate(plan: Plan, records: Iterable[InspectionRecord]) -> PlanReport:
                             done=inspected[unit, half],
                             what=f"{rule.sector.label} {unit} 检查次数 (inspections of the unit)",
                             unit=unit,
+                            sections=_sections(routing, (rule.sector,)),
                         )
                     )
     statuses = []
@@ -306,6 +339,7 @@ def evaluate(plan: Plan, records: Iterable[InspectionRecord]) -> PlanReport:
                         f"{need.label}",
                         campaign=row.campaign,
                         requirement=index,
+                        sections=_sections(routing, need.sectors),
                     )
                 )
         statuses.append(RowStatus(row, tuple(needs)))
@@ -356,6 +390,12 @@ def _quota_shortfalls(
                     )
                 )
     return found
+
+
+def _answering(shortfall: Shortfall) -> str:
+    if not shortfall.sections:
+        return ""
+    return " → " + "、".join(section.label for section in shortfall.sections)
 
 
 def _done(done: int, required: int) -> str:

@@ -29,8 +29,9 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import attrs
@@ -45,6 +46,8 @@ from .decisions import decision_findings
 from .examples import run_examples
 from .reference import fired_ids
 from .space import MAX_CLASSES, SubSpace, linking_rules, readable, subspaces
+
+log = logging.getLogger(__name__)
 
 #: Findings that are listed for review but do not fail `check`.
 LISTED = ("pending", "ignored")
@@ -131,13 +134,19 @@ def _json(data: Mapping[str, Any]) -> str:
 
 
 def verify(
-    rules: RuleSet, *, run_rule_examples: bool = True, max_classes: int = MAX_CLASSES
+    rules: RuleSet,
+    *,
+    run_rule_examples: bool = True,
+    max_classes: int = MAX_CLASSES,
+    progress: Callable[[str], None] | None = None,
 ) -> Report:
     """Walk the whole fact space of `rules` and report every finding (see the module doc).
 
     The walk is streamed sub-space by sub-space (`space`); a sub-space above `max_classes` is not
-    walked but reported (`cap`), with the rules that link it.
+    walked but reported (`cap`), with the rules that link it. `progress` is told how far the
+    walk has got (for a command's progress line); it never changes the report.
     """
+    tell = progress or (lambda _: None)
     started = time.perf_counter()
     findings: list[Finding] = []
     findings += _window_findings(rules)
@@ -154,16 +163,20 @@ def verify(
             continue
         walked += space.size
         findings += _walk(rules, engine, space, spans, fired_anywhere)
+        tell(f"{walked:,} classes walked")
     for rule in rules.rules:
         if rule.id not in fired_anywhere and rule.id not in unwalked:
             where = f"{rule.provision.file}:{rule.line}"
             findings.append(
                 Finding("unreachable", f"no fact fires this rule ({where})", (rule.id,))
             )
+    log.info("walked %s classes, %d findings so far", f"{walked:,}", len(findings))
+    tell("deciding every class on every later transition day")
     decider = Decider(rules)
     for category, text, ids, fact in decision_findings(rules, decider, max_classes):
         findings.append(Finding(category, text, ids, fact))
     if run_rule_examples:
+        tell("running the rule files' examples")
         for result in run_examples(decider):
             if not result.passed:
                 findings.append(

@@ -19,12 +19,13 @@ import atexit
 import datetime as dt
 import io
 import json
+import logging
 import shutil
 import subprocess
 import tarfile
 import tempfile
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from enum import Enum
 from pathlib import Path
 from typing import Any
@@ -46,6 +47,8 @@ from ..proving.space import MAX_CLASSES, canonical_text, input_facts, subspaces
 from ..rulebook.loader import CATALOGUES
 from ..rulebook.model import Rule, RuleSet
 from .explain import describe
+
+log = logging.getLogger(__name__)
 
 #: The parts of a decision a change is judged by (the basis and trace are shown, not compared).
 COMPARED = (
@@ -285,10 +288,12 @@ def diff_rules(
     *,
     labels: tuple[str, str] | None = None,
     max_classes: int = MAX_CLASSES,
+    progress: Callable[[str], None] | None = None,
 ) -> RuleDiff:
     """Compare two rule sets: rules and catalogues edited, and every walked fact decided
     differently. `labels` name the two sides in reports (default: their directories). The walk
-    is `check`'s, with the same cap: a sub-space above it is listed as not walked."""
+    is `check`'s, with the same cap: a sub-space above it is listed as not walked. `progress`
+    is told how far deciding has got (for a command's progress line)."""
     started = time.perf_counter()
     facts = input_facts(old, new, max_classes=max_classes)
     old_label, new_label = labels or (old.source, new.source)
@@ -298,7 +303,11 @@ def diff_rules(
         for space in subspaces(rules)
         if space.size > max_classes
     )
-    results = [decide_all(Decider(rules), facts) for rules in (old, new)]
+    log.info("deciding %s facts under both rule sets", f"{len(facts):,}")
+    results = [
+        decide_all(Decider(rules), facts, progress=progress, side=side)
+        for side, rules in (("old", old), ("new", new))
+    ]
     entries: dict[tuple[str, str, str], list[tuple[dict[str, Any], Result, Result]]] = {}
     changes_of: dict[tuple[str, str, str], tuple[Change, ...]] = {}
     for fact, before, after in zip(facts, *results, strict=True):
@@ -346,7 +355,13 @@ def brief(fact: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in fact.items() if k in keep or default.get(k, _MISSING) != v}
 
 
-def decide_all(decider: Decider, facts: Sequence[Mapping[str, Any]]) -> list[Result]:
+def decide_all(
+    decider: Decider,
+    facts: Sequence[Mapping[str, Any]],
+    *,
+    progress: Callable[[str], None] | None = None,
+    side: str = "",
+) -> list[Result]:
     """Each fact's decision, or the error that makes it undecidable under this rule set.
 
     Batches go through `decide_many` (much faster than one by one); a batch that raises is
@@ -355,6 +370,8 @@ def decide_all(decider: Decider, facts: Sequence[Mapping[str, Any]]) -> list[Res
     results: list[Result] = []
     for start in range(0, len(facts), _BATCH):
         results += _decide_batch(decider, facts[start : start + _BATCH])
+        if progress is not None:
+            progress(f"{side} rules: {len(results):,} of {len(facts):,} facts decided")
     return results
 
 
@@ -558,13 +575,30 @@ def load_revision(repo: Path, rev: str, subdir: str = "rules") -> Path:
 
 def resolve_rules_arg(arg: str, repo: Path) -> Path:
     """A rules directory for a command-line argument: a folder (a rules directory, or a checkout
-    holding `rules/`), else a git revision of `repo` (folders win when a name is both)."""
+    holding `rules/`), else a git revision of the repository `repo` lies in, whichever of its
+    folders that is (folders win when a name is both)."""
     path = Path(arg)
     if path.is_dir():
         if not any((path / name).is_file() for name in CATALOGUES) and (path / "rules").is_dir():
             return path / "rules"
         return path
-    return load_revision(repo, arg)
+    return load_revision(repository_root(repo), arg)
+
+
+def repository_root(start: Path) -> Path:
+    """The top folder of the git work tree holding `start` (`start` itself outside one, or
+    without git: `load_revision` then says what is wrong)."""
+    try:
+        found = subprocess.run(
+            ["git", "-C", str(start), "rev-parse", "--show-toplevel"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    except OSError:
+        return start
+    top = found.stdout.strip()
+    return Path(top) if found.returncode == 0 and top else start
 
 
 def _not_rules(where: str, reason: str) -> RuleSetError:

@@ -1,17 +1,25 @@
 """The rule set as a catalogue for legal staff: Markdown files or a static HTML site.
 
 Legal staff review the law as encoded without reading YAML: per law version, per article (with
-its review status, pending files made conspicuous), per rule (its condition in words, its
-outcome, its examples), and an index whose kind × version matrix links every cell to the rules
-deciding it. Everything shown is prepared here once, as plain strings in small view classes, so
-the Markdown and HTML templates (`templates/`) only lay it out and cannot disagree. Output is
+its review status, pending files made conspicuous), per rule (its condition in words, its formal
+citation, its outcome, its examples), one page per article across its versions side by side,
+and an index whose kind × version matrix links every cell to the rules deciding it. The HTML
+site has a search page that finds Chinese terms in the browser (`search.html`: one inline
+script, allowed by the page's Content-Security-Policy hash; every other page has none).
+Everything shown is prepared here once, as plain strings in small view classes, so the
+Markdown and HTML templates (`templates/`) only lay it out and cannot disagree. Output is
 deterministic (no timestamps, stable order) so a catalogue can be diffed and committed.
 """
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+import hashlib
+import itertools
+import json
+import logging
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Literal
@@ -20,10 +28,15 @@ import attrs
 import jinja2
 import markupsafe
 
+from ..contract.citation import chinese_numeral
+from ..contract.fines import yuan
 from ..contract.vocabulary import FineTarget, PenaltyAdjustment
 from ..rulebook.model import Provision, Rule, RuleSet
 from .coverage import deciding_rules
-from .explain import describe, describe_fine, review_label, yuan
+from .explain import describe, describe_fine, in_words, review_label
+
+log = logging.getLogger(__name__)
+
 
 #: The law whose versions are the columns of the index matrix (the violation kinds are its).
 MATRIX_LAW = "work_safety_law"
@@ -50,13 +63,15 @@ class ExampleView:
 
 @attrs.frozen
 class RuleView:
-    """One rule as legal staff read it; `id` is also its HTML anchor, so links can cite it."""
+    """One rule as legal staff read it; `id` is also its HTML anchor, so links can cite it.
+    `condition` is in words (Chinese, English beside); `written` as the rule file has it."""
 
     id: str
     title: str
     role: str
     citation: str
     condition: str
+    written: str
     outcome: tuple[Field, ...]
     examples: tuple[ExampleView, ...]
     review: str
@@ -77,6 +92,7 @@ class ArticleView:
 
     anchor: str
     article: int
+    article_zh: str  # 第九十九条
     title: str
     text_zh: str
     items: tuple[ItemView, ...]
@@ -88,6 +104,7 @@ class ArticleView:
     pending: bool
     file: str
     rules: tuple[RuleView, ...]
+    compare: str = ""  # the stem of its page across versions
 
 
 @attrs.frozen
@@ -138,29 +155,50 @@ class Matrix:
     rows: tuple[MatrixRow, ...]
 
 
-def render(rules: RuleSet, fmt: Format, out_dir: Path) -> list[Path]:
+def render(
+    rules: RuleSet,
+    fmt: Format,
+    out_dir: Path,
+    *,
+    progress: Callable[[str], None] | None = None,
+) -> list[Path]:
     """Write the catalogue of `rules` into `out_dir` and return the files written, index first.
 
-    `md`: `index.md` and one `<law>-<in force from>.md` per law version. `html`: the same as a
-    self-contained static site (inline CSS, no scripts, nothing fetched at view time).
+    `md`: `index.md`, one `<law>-<in force from>.md` per law version and one
+    `<law>-art-<articles>.md` per article across its versions. `html`: the same as a
+    self-contained static site (inline CSS, nothing fetched at view time) with `search.html`.
     """
     if fmt not in ("md", "html"):
         raise ValueError(f"unknown catalogue format {fmt!r} (allowed: md, html)")
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    pages = _pages(rules)
+    comparisons = _comparisons(rules)
+    compare_of = {file: c.stem for c in comparisons for file in c.files}
+    pages = _pages(rules, compare_of)
     env = _environment(fmt)
-    context = {"digest": rules.digest, "pages": pages}
+    context = {"digest": rules.digest, "pages": pages, "comparisons": comparisons}
     written = [out / f"index.{fmt}"]
     _write(
         written[0],
         env.get_template(f"{fmt}/index.{fmt}").render(matrix=_matrix(rules, pages), **context),
     )
     template = env.get_template(f"{fmt}/version.{fmt}")
-    for page in pages:
-        path = out / f"{page.stem}.{fmt}"
-        _write(path, template.render(page=page, **context))
+    compare = env.get_template(f"{fmt}/compare.{fmt}")
+    todo = [(page.stem, template, {"page": page}) for page in pages] + [
+        (comparison.stem, compare, {"comparison": comparison}) for comparison in comparisons
+    ]
+    for number, (stem, page_template, values) in enumerate(todo, start=1):
+        path = out / f"{stem}.{fmt}"
+        _write(path, page_template.render(**values, **context))
         written.append(path)
+        if progress is not None:
+            progress(f"page {number} of {len(todo)}")
+    if fmt == "html":
+        path = out / "search.html"
+        entries = _search_entries(pages, comparisons)
+        _write(path, env.get_template("html/search.html").render(**_search(entries), **context))
+        written.append(path)
+    log.info("wrote %d files to %s", len(written), out)
     return written
 
 
@@ -219,7 +257,7 @@ def _markdown_cell(text: str) -> str:
     return _oneline(text).replace("|", "\\|")
 
 
-def _pages(rules: RuleSet) -> tuple[PageView, ...]:
+def _pages(rules: RuleSet, compare_of: Mapping[str, str]) -> tuple[PageView, ...]:
     """One page per law version (law and in-force date), laws in `laws.yaml` order."""
     groups: dict[tuple[str, dt.date], list[Provision]] = {}
     for provision in rules.provisions:
@@ -240,7 +278,12 @@ def _pages(rules: RuleSet) -> tuple[PageView, ...]:
                 version=", ".join(sorted({p.version for p in provisions})),
                 start=start.isoformat(),
                 in_force="; ".join(sorted({_in_force(p) for p in provisions})),
-                articles=tuple(_article(rules, p, by_file[p.file]) for p in provisions),
+                articles=tuple(
+                    attrs.evolve(
+                        _article(rules, p, by_file[p.file]), compare=compare_of.get(p.file, "")
+                    )
+                    for p in provisions
+                ),
             )
         )
     return tuple(pages)
@@ -285,8 +328,9 @@ def _article(rules: RuleSet, provision: Provision, file_rules: Sequence[Rule]) -
         for target, amount in sorted((provision.fine_limits or {}).items())
     )
     return ArticleView(
-        anchor="file-" + file.removesuffix(".yaml").replace("/", "-"),
+        anchor=_anchor(file),
         article=provision.article,
+        article_zh=f"第{chinese_numeral(provision.article)}条",
         title=provision.title,
         text_zh=provision.text_zh,
         items=tuple(
@@ -308,13 +352,18 @@ def _article(rules: RuleSet, provision: Provision, file_rules: Sequence[Rule]) -
     )
 
 
+def _anchor(file: str) -> str:
+    return "file-" + file.removesuffix(".yaml").replace("/", "-")
+
+
 def _rule(rules: RuleSet, rule: Rule, file: str) -> RuleView:
     return RuleView(
         id=rule.id,
         title=rule.title,
         role=_role(rule),
-        citation=_citation(rule),
-        condition=describe(rule.when),
+        citation=_citation(rules, rule),
+        condition=in_words(rule.when, rules.kinds, "both"),
+        written=describe(rule.when),
         outcome=tuple(_outcome(rules, rule)),
         examples=tuple(
             ExampleView(
@@ -341,15 +390,20 @@ def _role(rule: Rule) -> str:
     return "措施规则 (measure rule: adds on-site measures)"
 
 
-def _citation(rule: Rule) -> str:
+def _citation(rules: RuleSet, rule: Rule) -> str:
+    """The rule's citation in the formal form, `《中华人民共和国安全生产法》第一百零三条第一款
+    第（一）、（二）项 (Art. 103 para. 1 items 1, 2)`."""
     provision = rule.provision
-    zh = f"第{provision.article}条"
+    law = rules.laws.get(provision.law)
+    title = law.title if law else provision.law
+    zh = title if law and law.family else f"《{title}》"
+    zh += f"第{chinese_numeral(provision.article)}条"
     en = f"Art. {provision.article}"
     if rule.paragraph is not None:
-        zh += f"第{rule.paragraph}款"
-        en += f" ¶{rule.paragraph}"
+        zh += f"第{chinese_numeral(rule.paragraph)}款"
+        en += f" para. {rule.paragraph}"
     if rule.items:
-        zh += "第" + "、".join(f"（{n}）" for n in rule.items) + "项"
+        zh += "第" + "、".join(f"（{chinese_numeral(n)}）" for n in rule.items) + "项"
         en += f" item{'s' if len(rule.items) > 1 else ''} " + ", ".join(map(str, rule.items))
     return f"{zh} ({en})"
 
@@ -440,3 +494,299 @@ def _matrix(rules: RuleSet, pages: Sequence[PageView]) -> Matrix:
             for kind in sorted(rules.kinds)
         ),
     )
+
+
+# -- one page per article across its versions ---------------------------------------------
+
+
+@attrs.frozen
+class ColumnArticle:
+    """One article of one version in a comparison column."""
+
+    article_zh: str
+    article: int
+    title: str
+    text_zh: str
+    page: str
+    anchor: str
+    review: str
+    pending: bool
+
+
+@attrs.frozen
+class Column:
+    """One version of the law in a comparison: its page, in-force date and articles."""
+
+    page: str
+    version: str
+    start: str
+    articles: tuple[ColumnArticle, ...]
+
+
+@attrs.frozen
+class CompareCell:
+    rule_id: str
+    title: str
+    page: str
+    no_provision: bool
+    pending: bool
+
+
+@attrs.frozen
+class CompareRow:
+    kind: str
+    zh: str
+    en: str
+    cells: tuple[tuple[CompareCell, ...], ...]  # one per column; empty: no rule decides it
+
+
+@attrs.frozen
+class ComparisonView:
+    """One article across the versions of its law, side by side: provisions are the same article
+    when they decide the same kinds (the law renumbers: 2002 Art. 83, 2014 Art. 96, 2021 Art. 99),
+    or, deciding none, carry the same number; its page file is `<stem>.md` or `<stem>.html`."""
+
+    stem: str
+    law: str
+    law_zh: str
+    law_en: str
+    heading: str
+    columns: tuple[Column, ...]
+    rows: tuple[CompareRow, ...]
+    files: tuple[str, ...]
+
+
+def _provision_kinds(rules: RuleSet) -> dict[str, frozenset[str]]:
+    kinds: dict[str, set[str]] = {p.file: set() for p in rules.provisions}
+    for provision in rules.provisions:
+        for item in provision.items.values():
+            kinds[provision.file] |= set(item.kinds)
+    for rule in rules.rules:
+        kinds[rule.provision.file] |= rule.named_kinds()
+    return {file: frozenset(found) for file, found in kinds.items()}
+
+
+def _comparisons(rules: RuleSet) -> tuple[ComparisonView, ...]:
+    """The article families of every law, in `laws.yaml` order, then by latest article."""
+    kinds = _provision_kinds(rules)
+    parent = {p.file: p.file for p in rules.provisions}
+
+    def root(file: str) -> str:
+        while parent[file] != file:
+            parent[file] = parent[parent[file]]
+            file = parent[file]
+        return file
+
+    by_law: dict[str, list[Provision]] = {}
+    for provision in rules.provisions:
+        by_law.setdefault(provision.law, []).append(provision)
+    for provisions in by_law.values():
+        for one, other in itertools.combinations(provisions, 2):
+            same_version = one.in_force_from == other.in_force_from
+            same_number = one.article == other.article
+            linked = (
+                (same_version and same_number)
+                or (not same_version and bool(kinds[one.file] & kinds[other.file]))
+                or (same_number and not kinds[one.file] and not kinds[other.file])
+            )
+            if linked:
+                parent[root(one.file)] = root(other.file)
+    families: dict[str, list[Provision]] = {}
+    for provision in rules.provisions:
+        families.setdefault(root(provision.file), []).append(provision)
+    order = {code: index for index, code in enumerate(rules.laws)}
+    views = [_comparison(rules, members, kinds) for members in families.values()]
+    return tuple(sorted(views, key=lambda v: (order[v.law], v.stem)))
+
+
+def _comparison(
+    rules: RuleSet, members: Sequence[Provision], kinds: Mapping[str, frozenset[str]]
+) -> ComparisonView:
+    law = members[0].law
+    starts = sorted({p.in_force_from for p in members})
+    latest = sorted({p.article for p in members if p.in_force_from == starts[-1]})
+    stem = f"{law}-art-" + "-".join(f"{n:03d}" for n in latest)
+    columns = []
+    for start in starts:
+        here = sorted(
+            (p for p in members if p.in_force_from == start),
+            key=lambda p: (p.article, _relative(rules, p.file)),
+        )
+        columns.append(
+            Column(
+                page=_stem(law, start),
+                version=", ".join(sorted({p.version for p in here})),
+                start=start.isoformat(),
+                articles=tuple(
+                    ColumnArticle(
+                        article_zh=f"第{chinese_numeral(p.article)}条",
+                        article=p.article,
+                        title=p.title,
+                        text_zh=p.text_zh,
+                        page=_stem(law, start),
+                        anchor=_anchor(_relative(rules, p.file)),
+                        review=p.review,
+                        pending=_pending(p),
+                    )
+                    for p in here
+                ),
+            )
+        )
+    files = {p.file for p in members}
+    named = sorted(set().union(*(kinds[p.file] for p in members)))
+    rows = []
+    for kind in named:
+        cells = []
+        for column_start in starts:
+            deciding = sorted(
+                (
+                    rule
+                    for rule in rules.rules
+                    if rule.provision.file in files
+                    and rule.provision.in_force_from == column_start
+                    and rule.then.decides_penalty
+                    and kind in rule.named_kinds()
+                ),
+                key=lambda rule: rule.id,
+            )
+            cells.append(
+                tuple(
+                    CompareCell(
+                        rule.id,
+                        rule.title,
+                        _stem(law, column_start),
+                        rule.then.no_provision,
+                        _pending(rule.provision),
+                    )
+                    for rule in deciding
+                )
+            )
+        if kind in rules.kinds:
+            rows.append(CompareRow(kind, rules.kinds[kind].zh, rules.kinds[kind].en, tuple(cells)))
+    heading = " · ".join(
+        "、".join(dict.fromkeys(a.article_zh for a in column.articles)) + f"（{column.start[:4]}）"
+        for column in reversed(columns)
+    )
+    info = rules.laws.get(law)
+    return ComparisonView(
+        stem=stem,
+        law=law,
+        law_zh=info.zh if info else law,
+        law_en=info.en if info else "",
+        heading=heading,
+        columns=tuple(columns),
+        rows=tuple(rows),
+        files=tuple(sorted(files)),
+    )
+
+
+# -- client-side search (HTML) --------------------------------------------------------------
+
+#: The search page's script, inline (the catalogue fetches nothing) and allowed by its hash in
+#: the page's Content-Security-Policy. Matching is by substring after NFKC folding, so Chinese
+#: terms are found without word segmentation; every space-separated term must match.
+SEARCH_SCRIPT = """
+(function () {
+  "use strict";
+  var index = JSON.parse(document.getElementById("search-index").textContent);
+  var box = document.getElementById("q"), list = document.getElementById("results");
+  var count = document.getElementById("count");
+  function fold(text) { return text.normalize("NFKC").toLowerCase(); }
+  for (var i = 0; i < index.length; i++) { index[i].folded = fold(index[i].text); }
+  function show() {
+    var terms = fold(box.value).split(/\\s+/).filter(function (t) { return t; });
+    list.textContent = "";
+    var found = 0;
+    for (var i = 0; i < index.length && terms.length; i++) {
+      var entry = index[i];
+      if (!terms.every(function (t) { return entry.folded.indexOf(t) >= 0; })) { continue; }
+      found++;
+      if (found > 200) { continue; }
+      var item = document.createElement("li"), link = document.createElement("a");
+      link.href = entry.href;
+      link.textContent = entry.label;
+      item.appendChild(link);
+      var where = document.createElement("span");
+      where.className = "en";
+      where.textContent = " " + entry.where;
+      item.appendChild(where);
+      item.setAttribute("data-id", entry.id);
+      list.appendChild(item);
+    }
+    count.textContent = terms.length ? found + " 条结果 (results)" : "";
+  }
+  var query = new URLSearchParams(window.location.search).get("q");
+  if (query) { box.value = query; }
+  box.addEventListener("input", show);
+  show();
+})();
+"""
+
+
+@attrs.frozen
+class SearchEntry:
+    id: str
+    label: str
+    where: str
+    href: str
+    text: str
+
+
+def _search_entries(
+    pages: Sequence[PageView], comparisons: Sequence[ComparisonView]
+) -> list[SearchEntry]:
+    """What the search finds: every rule (title, condition in words, citation, outcome, its
+    article's title and text, its examples' names) and every article across versions."""
+    entries = []
+    for page in pages:
+        for article in page.articles:
+            for rule in article.rules:
+                words = [
+                    rule.id,
+                    rule.title,
+                    rule.condition,
+                    rule.written,
+                    rule.citation,
+                    article.title,
+                    article.text_zh,
+                    *(f"{field.label} {field.value}" for field in rule.outcome),
+                    *(example.name for example in rule.examples),
+                ]
+                entries.append(
+                    SearchEntry(
+                        id=rule.id,
+                        label=f"{rule.id} {rule.title}",
+                        where=f"{page.law_zh} {page.version} {article.article_zh}",
+                        href=f"{page.stem}.html#{rule.id}",
+                        text=" ".join(_oneline(w) for w in words),
+                    )
+                )
+    for comparison in comparisons:
+        words = [comparison.law_zh, comparison.heading]
+        words += [f"{row.kind} {row.zh} {row.en}" for row in comparison.rows]
+        entries.append(
+            SearchEntry(
+                id=comparison.stem,
+                label=f"{comparison.law_zh} {comparison.heading}",
+                where="各版本对照 (across versions)",
+                href=f"{comparison.stem}.html",
+                text=" ".join(words),
+            )
+        )
+    return entries
+
+
+def _search(entries: Sequence[SearchEntry]) -> dict[str, object]:
+    """The search page's values: its index as JSON safe inside a `<script>` element, the script
+    and the script's CSP hash."""
+    data = json.dumps(
+        [attrs.asdict(entry) for entry in entries], ensure_ascii=False, separators=(",", ":")
+    )
+    safe = data.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    digest = hashlib.sha256(SEARCH_SCRIPT.encode("utf-8")).digest()
+    return {
+        "index_json": markupsafe.Markup(safe),
+        "script": markupsafe.Markup(SEARCH_SCRIPT),
+        "script_hash": "sha256-" + base64.b64encode(digest).decode("ascii"),
+        "entry_count": len(entries),
+    }

@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import itertools
 import json
+import logging
 from collections.abc import Callable, Iterable, Mapping
 from functools import cache
 from importlib import resources
@@ -81,6 +82,8 @@ OPTIONAL_CATALOGUES = ("hearing_amounts.yaml",)
 CASE_LAW_FILE = Path("cases") / "case_law.yaml"
 T = TypeVar("T")
 C = TypeVar("C", bound=Code)
+
+log = logging.getLogger(__name__)
 
 
 def bundled_rules_dir() -> Path:
@@ -171,6 +174,7 @@ def load_rules(path: str | Path | None = None) -> RuleSet:
     if not root.is_dir():
         raise RuleSetError([RuleFileError(str(root), None, None, "not a rules directory")])
     tree = read_tree(root)
+    log.debug("reading %d rule files under %s", len(tree.rule_files), root)
     out = ErrorCollector()
     out.errors.extend(tree.errors)
     docs: dict[str, YamlDocument] = {}
@@ -301,6 +305,7 @@ def _build_laws(doc: YamlDocument, out: ErrorCollector) -> dict[str, Law]:
             entry.get("rank"),
             tuple(entry.get("special_over", ())),
             tuple(entry.get("members", ())),
+            entry.get("title_zh"),
         )
     return laws
 

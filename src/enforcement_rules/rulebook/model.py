@@ -201,6 +201,12 @@ class Law:
     rank: str | None = None  # one of RANKS (None only for a family)
     special_over: tuple[str, ...] = ()  # instruments this one is the special provision to
     members: tuple[str, ...] = ()  # a family's instruments
+    title_zh: str | None = None  # the title between 《》 where `zh` says more (an order number)
+
+    @property
+    def title(self) -> str:
+        """The title as formal citations write it between 《》 (a family: its description)."""
+        return self.title_zh or self.zh
 
     @property
     def rank_order(self) -> int:

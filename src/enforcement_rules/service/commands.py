@@ -46,7 +46,7 @@ def schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     rules = None
     if args.for_rules:
         try:
-            rules = load_rules(args.rules)
+            rules = load_rules(getattr(args, "rules", None))
         except RuleSetError as error:
             print(error, file=err)
             return EXIT_BAD_RULES
@@ -54,16 +54,24 @@ def schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
-def add_serve_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_serve_parser(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+    parents: list[argparse.ArgumentParser] | None = None,
+) -> argparse.ArgumentParser:
+    """The `serve` sub-command; with `parents` (the CLI's common options, `--rules` among
+    them) it takes the rules directory from there."""
     serve_cmd = commands.add_parser(
-        "serve", help="the HTTP service, the page to try decisions and the catalogue"
+        "serve",
+        parents=parents or [],
+        help="the HTTP service, the page to try decisions and the catalogue",
     )
     defaults = Limits()
     serve_cmd.add_argument("--host", default="127.0.0.1", help="default 127.0.0.1 (loopback)")
     serve_cmd.add_argument("--port", type=int, default=8000, help="default 8000; 0: a free port")
-    serve_cmd.add_argument(
-        "--rules", dest="serve_rules", metavar="DIR", help="rules directory (default: bundled)"
-    )
+    if not parents:
+        serve_cmd.add_argument(
+            "--rules", dest="serve_rules", metavar="DIR", help="rules directory (default: bundled)"
+        )
     serve_cmd.add_argument(
         "--db", metavar="FILE", help="the case log (SQLite, as `case`); without it no /v1/cases"
     )
@@ -85,6 +93,7 @@ def add_serve_parser(commands: argparse._SubParsersAction[argparse.ArgumentParse
     serve_cmd.add_argument(
         "--log-level", default="info", choices=("debug", "info", "warning", "error")
     )
+    return serve_cmd
 
 
 def serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -101,7 +110,7 @@ def serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print("--max-body-bytes and --max-batch must be at least 1", file=err)
         return EXIT_BAD_INPUT
     try:
-        rules = load_rules(args.serve_rules or args.rules)
+        rules = load_rules(getattr(args, "serve_rules", None) or getattr(args, "rules", None))
     except RuleSetError as error:
         print(error, file=err)
         return EXIT_BAD_RULES

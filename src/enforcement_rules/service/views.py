@@ -14,7 +14,7 @@ from typing import Any, Literal
 from ..contract.citation import Citation
 from ..contract.decision import Decision
 from ..contract.facts import Violation
-from ..contract.fines import FineRange
+from ..contract.fines import FineRange, yuan
 from ..contract.schemas import Schema, SchemaBuilder, date_schema, nullable
 from ..contract.version import library_version
 from ..contract.vocabulary import (
@@ -32,7 +32,7 @@ from ..contract.vocabulary import (
     Section,
     Sector,
 )
-from ..review.explain import describe, explain, yuan
+from ..review.explain import describe, explain
 from ..review.render import rule_link
 from ..rulebook.model import Rule, RuleSet
 
