@@ -15,13 +15,14 @@ import weakref
 from collections import OrderedDict
 from collections.abc import Hashable, Iterable, Iterator, Mapping
 from functools import cache
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import attrs
 
 from ..contract.decision import Decision
 from ..contract.errors import EnforcementRulesError, NoApplicableLawError, UncoveredKindError
 from ..contract.facts import Violation
+from ..contract.vocabulary import PenaltyBasis
 from ..rulebook.loader import load_rules
 from ..rulebook.model import RuleSet, in_force
 from .engine import Engine
@@ -115,9 +116,13 @@ class Decider:
             for key in todo:
                 self._remember(self._decisions, key, known[key])
         per_fact: list[list[Hashable]] = [[] for _ in violations]
-        for key, (index, _) in zip(keys, evaluations, strict=True):
-            if key in known:
+        for key, (index, day) in zip(keys, evaluations, strict=True):
+            if key not in known:
+                continue
+            if not self._unread(violations[index], day, known[key]):
                 per_fact[index].append(key)
+            elif day == violations[index].occurred_on:
+                self._refuse(violations[index], day)
         return [
             self._choose(violation, fact_keys, known)
             for violation, fact_keys in zip(violations, per_fact, strict=True)
@@ -206,9 +211,23 @@ class Decider:
         if not windows:
             raise UncoveredKindError(violation.kind, self.rules.covered_kinds)
         if not any(in_force(day, start, until) for start, until in windows):
-            raise NoApplicableLawError(
-                violation.kind, day.isoformat(), self.rules.successor_on(violation.kind, day)
-            )
+            self._refuse(violation, day)
+
+    def _unread(self, violation: Violation, day: dt.date, decision: Decision) -> bool:
+        """Whether the decision would rest on "no provision" where an instrument's text for the
+        kind is declared unread on `day` (`laws.yaml` `not_encoded`): not a decision to give."""
+        return decision.penalty_basis is PenaltyBasis.NO_PROVISION and (
+            self.rules.not_encoded(violation.kind, day) is not None
+        )
+
+    def _refuse(self, violation: Violation, day: dt.date) -> NoReturn:
+        declared = self.rules.not_encoded(violation.kind, day)
+        raise NoApplicableLawError(
+            violation.kind,
+            day.isoformat(),
+            self.rules.successor_on(violation.kind, day),
+            None if declared is None else (declared.law, declared.note),
+        )
 
 
 #: Deciders by rule-set digest, weakly: equal rule sets (a reload, a copy sent to a worker

@@ -14,7 +14,7 @@ can cross is decided once. For each decision:
   never heavier than the version at occurrence, and adds no party, category or heavier range;
 - basis: an empty penalty list always says why (`penalty_basis` other than `decided`, or an
   adjustment that removes the penalty), a referral names its instrument and `not_competent` its
-  authority.
+  authority and the legal basis of the transfer (a citation).
 """
 
 from __future__ import annotations
@@ -175,6 +175,8 @@ def _basis(decision: Decision) -> list[tuple[str, str, tuple[str, ...]]]:
         return [("basis", "a referral that names no instrument (referred_to)", ids)]
     if basis is PenaltyBasis.NOT_COMPETENT and decision.competent_authority is None:
         return [("basis", "another authority decides, but none is named", ids)]
+    if basis is PenaltyBasis.NOT_COMPETENT and not decision.legal_basis:
+        return [("basis", "another authority decides, but no legal basis for it is cited", ids)]
     if decision.penalties or decision.penalty_adjustment in _NO_PENALTY:
         return []
     if basis is PenaltyBasis.DECIDED:

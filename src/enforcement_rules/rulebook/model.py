@@ -189,6 +189,24 @@ RANKS = ("law", "administrative_regulation", "departmental_rule")
 
 
 @attrs.frozen
+class NotEncoded:
+    """Cells of an instrument that are declared, not encoded: for these kinds, on these dates, its
+    text (or the article that applies) was not read. No decision may then rest on "no provision";
+    the `Decider` refuses such a fact (unless a provision of another instrument decides it), and
+    `check` lists the cells instead of reporting gaps."""
+
+    law: str
+    in_force_from: dt.date
+    in_force_until: dt.date | None
+    kinds: tuple[str, ...]
+    note: str  # bilingual: what was not read, and where it was looked for
+    source: str = ""
+
+    def covers(self, kind: str, day: dt.date) -> bool:
+        return kind in self.kinds and in_force(day, self.in_force_from, self.in_force_until)
+
+
+@attrs.frozen
 class Law:
     code: str
     zh: str
@@ -198,6 +216,13 @@ class Law:
     rank: str | None = None  # one of RANKS (None only for a family)
     special_over: tuple[str, ...] = ()  # instruments this one is the special provision to
     members: tuple[str, ...] = ()  # a family's instruments
+    #: Why this instrument is the special one (the instruments' own words, or the Legislation
+    #: Law's): the reason a trace gives for the provisions that lose to it.
+    special_over_reason: str = ""
+    #: Why this instrument's provisions give way to those of a higher rank for the same conduct
+    #: (e.g. the Administrative Penalty Law's limits on what a regulation or rule may set).
+    yields_to_higher: str = ""
+    not_encoded: tuple[NotEncoded, ...] = ()
 
     @property
     def rank_order(self) -> int:
@@ -339,6 +364,14 @@ class RuleSet:
             for rule in self.penalty_rules(kind)
         )
         return tuple(dict.fromkeys(windows))
+
+    def not_encoded(self, kind: str, day: dt.date) -> NotEncoded | None:
+        """The declaration that `kind` is not encoded on `day` in some instrument, if any."""
+        for law in sorted(self.laws):
+            for declared in self.laws[law].not_encoded:
+                if declared.covers(kind, day):
+                    return declared
+        return None
 
     def successor_on(self, kind: str, day: dt.date) -> tuple[str, str, str] | None:
         """(law, successor, day) when an instrument deciding `kind` was succeeded by `day`."""
