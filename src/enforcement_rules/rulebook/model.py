@@ -6,6 +6,7 @@ Plain frozen attrs classes with no behaviour beyond small derived views; the law
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -364,6 +365,30 @@ class RuleSet:
             for rule in self.penalty_rules(kind)
         )
         return tuple(dict.fromkeys(windows))
+
+    def covers(self, kind: str, day: dt.date) -> bool:
+        """Whether a version deciding `kind` is in force on `day` and no instrument declares the
+        kind not encoded then: a fact of that kind and day can be decided."""
+        return any(in_force(day, start, until) for start, until in self.penalty_windows(kind)) and (
+            self.not_encoded(kind, day) is None
+        )
+
+    def covered_spans(self, kind: str, until: dt.date) -> tuple[tuple[dt.date, dt.date], ...]:
+        """The intervals [first, last] of days up to `until` on which `covers(kind, day)` holds."""
+        cuts = {until + dt.timedelta(days=1)}
+        for start, end in self.penalty_windows(kind):
+            cuts.update(d for d in (start, end) if d is not None)
+        for law in self.laws.values():
+            for declared in law.not_encoded:
+                if kind in declared.kinds:
+                    bounds = (declared.in_force_from, declared.in_force_until)
+                    cuts.update(d for d in bounds if d is not None)
+        points = sorted(d for d in cuts if d <= until + dt.timedelta(days=1))
+        spans = []
+        for first, after in itertools.pairwise(points):
+            if self.covers(kind, first):
+                spans.append((first, after - dt.timedelta(days=1)))
+        return tuple(spans)
 
     def not_encoded(self, kind: str, day: dt.date) -> NotEncoded | None:
         """The declaration that `kind` is not encoded on `day` in some instrument, if any."""
