@@ -105,8 +105,11 @@ def test_the_digest_ignores_file_names_and_order(tmp_path: Path) -> None:
 
 
 def test_the_bundled_rules_cover_every_kind_of_the_vocabulary(rules: er.RuleSet) -> None:
-    assert set(rules.covered_kinds) == set(rules.kinds)
-    assert len(rules.kinds) == 34
+    # 34 kinds of the Work Safety Law, 10 of accidents, 25 of hazardous chemicals, 18 of fireworks
+    # and 7 of the penalty measures' own article (VOCABULARY.md). The accident kinds are issue 11's.
+    assert len(rules.kinds) == 34 + 10 + 25 + 18 + 7
+    uncovered = set(rules.kinds) - set(rules.covered_kinds)
+    assert all(kind.startswith("accident_") for kind in uncovered), sorted(uncovered)
 
 
 def test_every_bundled_rule_has_a_citation_and_an_example(rules: er.RuleSet) -> None:
