@@ -175,8 +175,21 @@ def _basis(decision: Decision) -> list[tuple[str, str, tuple[str, ...]]]:
         return [("basis", "a referral that names no instrument (referred_to)", ids)]
     if basis is PenaltyBasis.NOT_COMPETENT and decision.competent_authority is None:
         return [("basis", "another authority decides, but none is named", ids)]
-    if basis is PenaltyBasis.NOT_COMPETENT and not decision.legal_basis:
-        return [("basis", "another authority decides, but no legal basis for it is cited", ids)]
+    if basis is PenaltyBasis.NOT_COMPETENT:
+        giving = {
+            step.law_version.split("@")[0]
+            for step in decision.trace
+            if step.decides == "penalty" and step.not_applied is None
+        }
+        if not giving or not giving <= {citation.law for citation in decision.legal_basis}:
+            return [
+                (
+                    "basis",
+                    "another authority decides, but the provision that gives it the finding is "
+                    "not cited",
+                    ids,
+                )
+            ]
     if decision.penalties or decision.penalty_adjustment in _NO_PENALTY:
         return []
     if basis is PenaltyBasis.DECIDED:
