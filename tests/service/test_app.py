@@ -5,7 +5,6 @@ shared with the CLI; the access log; and no traceback ever sent."""
 from __future__ import annotations
 
 import datetime as dt
-
 import json
 import random
 import subprocess
