@@ -98,6 +98,7 @@ def test_decide_many_equals_decide_one_by_one() -> None:
     assert er.decide_many(batch, rules=RULES) == [one_by_one.decide(f) for f in batch]
 
 
+@pytest.mark.exhaustive
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(facts(RULES))
 def test_the_class_cache_never_changes_a_decision(fact: dict[str, Any]) -> None:

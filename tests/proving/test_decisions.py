@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import attrs
+import pytest
 
 import enforcement_rules as er
 from enforcement_rules.contract.citation import Citation
@@ -107,6 +108,7 @@ def test_a_transfer_must_name_the_authority_and_cite_what_gives_it_the_finding()
     assert categories(attrs.evolve(decision, legal_basis=uncited), fact) == {"basis"}
 
 
+@pytest.mark.exhaustive
 def test_the_bundled_rule_set_passes_every_decision_property() -> None:
     report = verify(RULES, run_rule_examples=False)
     for category in ("window", "lighter_law", "basis"):

@@ -11,6 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 import enforcement_rules as er
 from enforcement_rules.deciding.normalise import normalise
 from enforcement_rules.proving.reference import fired_ids
@@ -43,6 +45,7 @@ def test_the_walk_is_streamed_not_materialised(rules: er.RuleSet) -> None:
     assert len(first) == 3 and biggest.size > 3
 
 
+@pytest.mark.exhaustive
 def test_every_rule_is_walked_and_every_penalty_rule_of_a_kind_in_one_component(
     rules: er.RuleSet,
 ) -> None:
@@ -144,6 +147,7 @@ def rules_with(root: Path, rule: str) -> Path:
     return root
 
 
+@pytest.mark.exhaustive
 def test_a_rule_reading_a_date_threshold_no_longer_merges_components(tmp_path: Path) -> None:
     rules = er.load_rules(rules_with(tmp_path / "rules", DATE_RULE))
     assert max(space.size for space in subspaces(rules)) < 50_000
@@ -151,6 +155,7 @@ def test_a_rule_reading_a_date_threshold_no_longer_merges_components(tmp_path: P
     assert report.ok and report.count("cap") == 0
 
 
+@pytest.mark.exhaustive
 def test_a_linking_rule_makes_an_oversized_sub_space_that_is_reported_not_walked(
     tmp_path: Path,
 ) -> None:
@@ -168,6 +173,7 @@ def test_a_linking_rule_makes_an_oversized_sub_space_that_is_reported_not_walked
     assert MAX_CLASSES > CAP
 
 
+@pytest.mark.exhaustive
 def test_check_on_an_oversized_rule_set_stays_bounded_in_memory_and_time(tmp_path: Path) -> None:
     root = rules_with(tmp_path / "rules", LINKING_RULE)
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
@@ -184,6 +190,7 @@ def test_check_on_an_oversized_rule_set_stays_bounded_in_memory_and_time(tmp_pat
     assert max(peak_kib, before) < 1024 * 1024  # under 1 GiB
 
 
+@pytest.mark.exhaustive
 def test_diff_lists_what_it_could_not_walk_and_does_not_claim_no_change(tmp_path: Path) -> None:
     rules = er.load_rules(rules_with(tmp_path / "rules", LINKING_RULE))
     result = diff_rules(rules, rules, labels=("a", "b"), max_classes=CAP)

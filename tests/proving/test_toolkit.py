@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 
 import enforcement_rules as er
@@ -22,6 +23,7 @@ DECIDER = er.Decider(RULES)
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
+@pytest.mark.exhaustive
 @SETTINGS
 @given(facts(RULES))
 def test_the_legal_invariants_hold(fact: dict[str, Any]) -> None:

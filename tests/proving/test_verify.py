@@ -137,6 +137,7 @@ def test_an_overlapping_window_is_reported(tmp_path: Path) -> None:
     assert any("overlaps" in m for m in messages)
 
 
+@pytest.mark.exhaustive
 def test_pending_files_are_listed_but_do_not_fail(rules: er.RuleSet) -> None:
     pending = [p for p in rules.provisions if p.review == "pending"]
     report = verify(rules, run_rule_examples=False)
@@ -144,6 +145,7 @@ def test_pending_files_are_listed_but_do_not_fail(rules: er.RuleSet) -> None:
     assert report.ok, report.to_text()
 
 
+@pytest.mark.exhaustive
 def test_check_on_the_bundled_rules_exits_0_and_prints_its_counts() -> None:
     out, err = io.StringIO(), io.StringIO()
     assert main(["check", "--json"], out, err) == 0, out.getvalue()[-2000:]

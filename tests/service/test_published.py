@@ -102,6 +102,7 @@ def _decide_every_example() -> None:
     decider.decide_many(facts)
 
 
+@pytest.mark.exhaustive
 @pytest.mark.after_everything
 def test_everything_the_suite_produced_is_valid_against_the_published_schemas() -> None:
     _decide_every_example()
