@@ -135,6 +135,28 @@ FACT_FIELDS: dict[str, tuple[str, str]] = {
         "调用方编号",
         "the caller's own id for the finding; never read by rules, echoed in the decision",
     ),
+    "instances": (
+        "违法行为涉及的处数、人次或台（套）数",
+        "discretion tier fact: how many places, persons or items the violation concerns (the "
+        "benchmark row says which); null: not stated",
+    ),
+    "employees": (
+        "从业人员人数",
+        "discretion tier fact: the unit's headcount; null: not stated",
+    ),
+    "duration_days": (
+        "违法行为持续天数",
+        "discretion tier fact: how many days the violation lasted; null: not stated",
+    ),
+    "repeat_offence": (
+        "在基准规定的期限内再次违反",
+        "discretion tier fact: the same violation again within the period the benchmark row "
+        "names (e.g. one year); null: not stated",
+    ),
+    "corrected_before_decision": (
+        "作出处罚决定前已改正",
+        "discretion tier fact: the violation was put right before the decision; null: not stated",
+    ),
 }
 
 #: What the validators accept beyond the JSON type, per fact field (from their constants).
@@ -145,6 +167,9 @@ _FACT_LIMITS: dict[str, Schema] = {
     "deaths": {"minimum": 0, "maximum": MAX_COUNT},
     "serious_injuries": {"minimum": 0, "maximum": MAX_COUNT},
     "ref": {"maxLength": MAX_REF_LENGTH, "pattern": PRINTABLE_PATTERN},
+    "instances": {"minimum": 0, "maximum": MAX_COUNT},
+    "employees": {"minimum": 0, "maximum": MAX_COUNT},
+    "duration_days": {"minimum": 0, "maximum": MAX_COUNT},
 }
 
 #: The meaning of each decision key (docs/vocabulary.md), published as its description.
@@ -156,6 +181,8 @@ DECISION_FIELDS: dict[str, str] = {
     "competent_authority": "the authority that decides instead of the bureau, or null",
     "accident_grade": "the accident grade the decision used (derived or stated), or null",
     "fines": "a fine range per target; mandatory is false for 可以处",
+    "suggested": "the band an applied discretion benchmark (裁量基准) gives inside a fine's range, "
+    "with its benchmark, row, tier, source and review; present only when some row applies",
     "penalty_adjustment": "从轻 / 减轻 / 不予处罚, or time-barred",
     "procedure": "简易程序 or 一般程序; null when no penalty",
     "summary_thresholds_yuan": "with summary_if_fine_within: the amounts (unit, individual)",
@@ -214,7 +241,7 @@ _FORMS: dict[type, _Form] = {
         },
     ),
     Decision: _Form(
-        optional=("trace", "candidates", "facts"),
+        optional=("trace", "candidates", "facts", "suggested"),
         extra={"facts": _facts_of_trace},
         descriptions=DECISION_FIELDS,
     ),
