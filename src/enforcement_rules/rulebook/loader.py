@@ -174,9 +174,10 @@ def load_rules(path: str | Path | None = None, *, benchmarks: Sequence[str | Pat
 
     Raises `RuleSetError` listing every defect, each naming file, line, rule id and reason.
     """
-    from .discretion import with_benchmarks  # it reads files with this module's helpers
+    from .combining import with_combining  # both read files with this module's helpers
+    from .discretion import with_benchmarks
 
-    return with_benchmarks(_load_rules(path), benchmarks)
+    return with_benchmarks(with_combining(_load_rules(path)), benchmarks)
 
 
 def _load_rules(path: str | Path | None = None) -> RuleSet:

@@ -23,6 +23,7 @@ from ..contract.vocabulary import (
     Section,
 )
 from .benchmark import Benchmark
+from .combination import Combining
 from .conditions import Condition, atoms
 
 #: The message field that holds the date choosing a law version (`occurred_on`, or the decision
@@ -299,6 +300,8 @@ class RuleSet:
     #: Discretion benchmarks loaded and proved (`rulebook.discretion`); `applied` ones narrow
     #: decisions' fines into `suggested` bands.
     benchmarks: tuple[Benchmark, ...] = ()
+    #: The law on combining one inspection's findings (`rulebook.combining`); None: not encoded.
+    combining: Combining | None = None
 
     _by_id: Mapping[str, Rule] = attrs.field(init=False, repr=False, eq=False)
     _decider: object = attrs.field(init=False, default=None, repr=False, eq=False)

@@ -23,6 +23,8 @@ from ..contract.errors import RuleFileError
 #: Files of a rules directory that are read by another stage with their own schema, and why.
 DATA_FILES: dict[str, str] = {
     "cases/case_law.yaml": "enforcement-case thresholds, read by enforcement_rules.cases",
+    "inspections/combining.yaml": "how an inspection's findings are combined, read by "
+    "enforcement_rules.rulebook.combining",
 }
 #: Folders whose every YAML file is a data file of one stage (any name), and which stage.
 DATA_FOLDER_FILES: dict[str, str] = {
