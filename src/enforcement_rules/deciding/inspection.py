@@ -3,8 +3,9 @@
 Each finding is decided on its own by the `Decider` (its own law version, stage, measures,
 basis and, with a benchmark, its band). The combination follows the law in
 `rules/inspections/combining.yaml`, by the decision date:
-- findings another authority decides (`not_competent`) are listed apart, by authority, and
-  never added to the bureau's;
+- findings another authority decides (`competent_authority`) are listed apart, by authority,
+  and never added to the bureau's; a finding of which the bureau still fines a party (the
+  principal who absconded: the bureau fines, public security detains) is in both;
 - the bureau's findings form acts: a `same_act` group is one act breaking several provisions,
   fined once (from 2021-07-15 under the provision with the highest fine, APL 2021 Art. 29;
   before, APL 1996 Art. 24 says only "once": the range spans the provisions' ranges); every
@@ -66,12 +67,12 @@ class InspectionDecider:
         others: dict[Authority, list[int]] = {}
         own: list[int] = []
         for index, decision in enumerate(decisions):
-            if (
-                decision.penalty_basis is PenaltyBasis.NOT_COMPETENT
-                and decision.competent_authority is not None
+            authority = decision.competent_authority
+            if authority is not None:  # the whole finding, or a part of it (a referral)
+                others.setdefault(authority, []).append(index)
+            if authority is None or (
+                decision.penalty_basis is not PenaltyBasis.NOT_COMPETENT and decision.fines
             ):
-                others.setdefault(decision.competent_authority, []).append(index)
-            else:
                 own.append(index)
         grouped = {i for group in inspection.same_act for i in group}
         for number, group in enumerate(inspection.same_act):
