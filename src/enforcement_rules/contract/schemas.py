@@ -36,6 +36,7 @@ from .errors import (
 )
 from .facts import MAX_AMOUNT_YUAN, MAX_COUNT, MAX_REF_LENGTH, Violation
 from .fines import FineRange
+from .inspection import MAX_FINDINGS, InspectionDecision
 from .vocabulary import Code, FineTarget, Penalty
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -512,6 +513,72 @@ def decision_schema(kinds: KindLabels | None = None) -> Schema:
         title="Decision",
         description="What the law allows for one violation (docs/vocabulary.md); with the "
         "trace, every fired rule, the law versions considered and the facts as validated.",
+    )
+
+
+def inspection_definition(builder: SchemaBuilder) -> Schema:
+    """An inspection's JSON form (`Inspection.from_dict`): findings, same-act groups, ref."""
+
+    def build() -> Schema:
+        return {
+            "title": "Inspection",
+            "description": "the findings of one inspection of one unit, decided on one day "
+            "(docs/vocabulary.md, Inspections)",
+            "type": "object",
+            "properties": {
+                "findings": {
+                    "description": "the facts of each finding; every finding states the same "
+                    "decided_on (one decision)",
+                    "type": "array",
+                    "minItems": 1,
+                    "maxItems": MAX_FINDINGS,
+                    "items": builder.facts(),
+                },
+                "same_act": {
+                    "description": "groups of finding positions (0-based) that are one act "
+                    "breaking several provisions: fined once",
+                    "type": "array",
+                    "items": {
+                        "type": "array",
+                        "minItems": 2,
+                        "uniqueItems": True,
+                        "items": {"type": "integer", "minimum": 0},
+                    },
+                    "default": [],
+                },
+                "ref": {
+                    "description": "the caller's id for the inspection, echoed",
+                    "type": ["string", "null"],
+                    "maxLength": MAX_REF_LENGTH,
+                    "default": None,
+                },
+            },
+            "required": ["findings"],
+            "additionalProperties": False,
+        }
+
+    return builder.ref("Inspection", build)
+
+
+def inspection_schema(kinds: KindLabels | None = None) -> Schema:
+    builder = SchemaBuilder(kinds=kinds)
+    return builder.document(
+        "inspection",
+        inspection_definition(builder),
+        title="Inspection",
+        description="Several findings of one inspection against one unit: the input of an "
+        "inspection decision (docs/vocabulary.md, Inspections).",
+    )
+
+
+def inspection_decision_schema(kinds: KindLabels | None = None) -> Schema:
+    builder = SchemaBuilder(kinds=kinds)
+    return builder.document(
+        "inspection-decision",
+        builder.output(InspectionDecision),
+        title="InspectionDecision",
+        description="An inspection decided: each finding's decision, the acts, the bureau's "
+        "combined decision and the findings other authorities decide (docs/vocabulary.md).",
     )
 
 
