@@ -1,4 +1,4 @@
-"""`decide --inspection` and `--benchmark`: inspections line by line, benchmarks beside the rules."""
+"""`decide --inspection` and `--benchmark`: inspections by line, benchmarks beside the rules."""
 
 from __future__ import annotations
 
