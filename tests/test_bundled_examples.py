@@ -20,7 +20,7 @@ REPO = Path(__file__).resolve().parents[1]
 GOLDEN = Path(__file__).parent / "fixtures" / "golden"
 
 
-@pytest.mark.parametrize("name", ["cases", "awkward_cases"])
+@pytest.mark.parametrize("name", ["cases", "awkward_cases", "accidents"])
 def test_example_decisions_are_byte_identical_to_the_recorded_ones(name: str) -> None:
     out, err = io.StringIO(), io.StringIO()
     status = main(["decide", str(REPO / "examples" / f"{name}.jsonl")], out=out, err=err)

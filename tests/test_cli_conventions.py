@@ -25,7 +25,7 @@ from enforcement_rules.cli import EXIT_CODES, build_parser
 REPO = Path(__file__).resolve().parents[1]
 MINIMAL = REPO / "tests" / "fixtures" / "minimal_rules"
 EXAMPLES = REPO / "examples"
-FACT = {"kind": "blocked_exits", "occurred_on": "2024-03-01", "sector": "crowded_place"}
+FACT = {"kind": "blocked_exits", "occurred_on": "2024-03-01", "sector": "manufacturing"}
 CLI = [sys.executable, "-m", "enforcement_rules"]
 
 

@@ -37,19 +37,32 @@ def cited(decision: er.Decision) -> set[tuple[str, str, int]]:
         ("2026-04-30", "hazardous_chemicals", "hazardous_chemicals_regulation"),
         ("2026-05-01", "hazardous_chemicals", "hazardous_chemicals_law"),
         ("2024-01-20", "fireworks", "fireworks_regulation"),
-        ("2022-09-20", "manufacturing", "hazardous_materials_laws"),
-        ("2022-09-20", "gas", "hazardous_materials_laws"),
     ],
 )
-def test_a_referral_names_the_instrument_for_the_material_and_the_date(
+def test_a_referral_is_decided_under_the_instrument_for_the_material_and_the_date(
     occurred_on: str, sector: str, referred_to: str
 ) -> None:
+    # The referred instrument is encoded: its rule decides, and the referral yields in the trace.
     decision = decide(kind="hazmat_without_approval", occurred_on=occurred_on, sector=sector)
+    assert decision.penalty_basis is er.PenaltyBasis.DECIDED
+    assert decision.law_version.startswith(f"{referred_to}@")
+    assert decision.referred_to is None and decision.penalties
+    (referral,) = [
+        step
+        for step in decision.trace
+        if step.decides == "penalty" and step.law_version.startswith("work_safety_law")
+    ]
+    assert referral.not_applied is not None and RULES.laws[referred_to].zh in referral.not_applied
+
+
+@pytest.mark.parametrize("sector", ["manufacturing", "gas"])
+def test_a_referral_to_a_family_not_encoded_names_it_and_decides_no_penalty(sector: str) -> None:
+    decision = decide(kind="hazmat_without_approval", occurred_on="2022-09-20", sector=sector)
     assert decision.penalty_basis is er.PenaltyBasis.REFERRED
-    assert decision.referred_to == referred_to
+    assert decision.referred_to == "hazardous_materials_laws"
     assert decision.penalties == () and decision.procedure is None
     assert any("不得理解为不予处罚" in note for note in decision.notes)
-    assert decision.to_dict()["referred_to"] == referred_to
+    assert decision.to_dict()["referred_to"] == "hazardous_materials_laws"
 
 
 def test_a_referral_never_counts_as_the_lighter_later_law() -> None:
@@ -59,7 +72,7 @@ def test_a_referral_never_counts_as_the_lighter_later_law() -> None:
         kind="hazmat_without_approval",
         occurred_on="2013-06-02",
         decided_on="2016-01-05",
-        sector="hazardous_chemicals",
+        sector="manufacturing",
     )
     assert decision.penalty_basis is er.PenaltyBasis.DECIDED
     assert decision.law_version == "work_safety_law@2002-11-01"

@@ -97,6 +97,16 @@ def test_an_empty_penalty_list_without_a_reason_is_a_basis_finding() -> None:
     assert categories(nameless, fact) == {"basis"}
 
 
+def test_a_transfer_must_name_the_authority_and_cite_what_gives_it_the_finding() -> None:
+    fact = full({"kind": "blocked_exits", "occurred_on": "2025-09-09", "sector": "crowded_place"})
+    decision = DECIDER.decide(fact)
+    assert decision.penalty_basis is er.PenaltyBasis.NOT_COMPETENT
+    assert categories(decision, fact) == set()
+    assert categories(attrs.evolve(decision, competent_authority=None), fact) == {"basis"}
+    uncited = tuple(c for c in decision.legal_basis if c.law != "fire_protection_law")
+    assert categories(attrs.evolve(decision, legal_basis=uncited), fact) == {"basis"}
+
+
 def test_the_bundled_rule_set_passes_every_decision_property() -> None:
     report = verify(RULES, run_rule_examples=False)
     for category in ("window", "lighter_law", "basis"):

@@ -4,6 +4,7 @@ shared with the CLI; the access log; and no traceback ever sent."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import random
 import subprocess
@@ -22,7 +23,7 @@ import enforcement_rules as er
 from enforcement_rules.contract.schemas import DIALECT
 from enforcement_rules.service.published import PUBLISHED
 
-FACTS = {"kind": "blocked_exits", "occurred_on": "2025-09-09", "sector": "public_entertainment"}
+FACTS = {"kind": "blocked_exits", "occurred_on": "2025-09-09", "sector": "manufacturing"}
 FORMATS = jsonschema.Draft202012Validator.FORMAT_CHECKER
 
 
@@ -126,7 +127,7 @@ def test_decide_gives_what_the_library_gives(
     assert body == er.decide(FACTS, rules=rules).to_dict()
     traced = conforms(spec, "POST", "/v1/decide", http.post("/v1/decide?trace=true", json=FACTS))
     assert [step["rule_id"] for step in traced["trace"]] == body["rules_fired"]
-    assert traced["facts"]["sector"] == "public_entertainment"
+    assert traced["facts"]["sector"] == "manufacturing"
 
 
 def test_decide_many_answers_every_item_in_its_place(
@@ -425,10 +426,18 @@ def test_every_request_has_one_structured_access_log_line(
 def sample(rules: er.RuleSet, count: int, seed: int) -> list[dict[str, Any]]:
     """Varied valid facts of covered kinds (a seeded draw: the same on every run)."""
     draw = random.Random(seed)
+    spans = {kind: rules.covered_spans(kind, dt.date(2026, 11, 30)) for kind in rules.covered_kinds}
+    kinds = sorted(kind for kind, found in spans.items() if found)
+
+    def day_of(kind: str) -> str:
+        first, last = draw.choice(spans[kind])
+        return (first + dt.timedelta(days=draw.randint(0, (last - first).days))).isoformat()
+
+    chosen = [draw.choice(kinds) for _ in range(count)]
     return [
         {
-            "kind": draw.choice(rules.covered_kinds),
-            "occurred_on": f"{draw.choice([2010, 2016, 2023])}-0{draw.randint(1, 9)}-15",
+            "kind": kind,
+            "occurred_on": day_of(kind),
             "sector": draw.choice(er.Sector.codes()),
             "hazard": draw.choice(er.Hazard.codes()),
             "overdue": draw.random() < 0.4,
@@ -437,7 +446,7 @@ def sample(rules: er.RuleSet, count: int, seed: int) -> list[dict[str, Any]]:
             "deaths": draw.choice([1, 3, 12]),  # an accident's figures (other kinds ignore them)
             "annual_income_yuan": draw.choice([None, 240_000]),
         }
-        for _ in range(count)
+        for kind in chosen
     ]
 
 

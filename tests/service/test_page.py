@@ -70,12 +70,12 @@ def _open(browser: Any, server: Server, viewport: dict[str, int]) -> Watched:
 
 
 def _fill_real_case(page: Any) -> None:
-    """A dance hall's blocked exit, found on 9 September 2025: the kind and the sector found by
-    typing part of their Chinese names."""
+    """A factory's blocked exit, found on 9 September 2025: the kind and the sector found by
+    typing part of their Chinese names (a dance hall's would go to the fire service)."""
     page.fill("#f-kind-search", "疏散通道")
     assert page.eval_on_selector("#f-kind", "s => s.value") == "blocked_exits"
-    page.fill("#f-sector-search", "娱乐")
-    assert page.eval_on_selector("#f-sector", "s => s.value") == "public_entertainment"
+    page.fill("#f-sector-search", "制造")
+    assert page.eval_on_selector("#f-sector", "s => s.value") == "manufacturing"
     page.fill("#f-occurred_on", "2025-09-09")
 
 

@@ -226,10 +226,18 @@ class NoApplicableLawError(EnforcementRulesError):
     `successor` names it (`law`, `on`): the repealed text is never cited after its end, and the
     successor is not encoded for this kind yet."""
 
-    def __init__(self, kind: str, date: str, successor: tuple[str, str, str] | None = None):
+    def __init__(
+        self,
+        kind: str,
+        date: str,
+        successor: tuple[str, str, str] | None = None,
+        not_encoded: tuple[str, str] | None = None,
+    ):
         self.kind = kind
         self.date = date
         self.successor = successor  # (repealed law, successor law, the day it took effect)
+        #: (law, why) where the rule set declares the instrument's text for the kind unread then
+        self.not_encoded = not_encoded
         message = f"no encoded law version covers kind '{kind}' on {date}"
         if successor is not None:
             old, new, on = successor
@@ -237,6 +245,9 @@ class NoApplicableLawError(EnforcementRulesError):
                 f": {old} was succeeded by {new} on {on}, which is not encoded for this kind "
                 f"(该文件已由{new}自{on}起取代，尚未编码)"
             )
+        if not_encoded is not None:
+            law, why = not_encoded
+            message += f": {law} is declared not encoded for this kind on that day: {why}"
         super().__init__(message)
 
 

@@ -15,13 +15,14 @@ import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from functools import cache
-from typing import Any, Literal, TypeVar, overload
+from typing import Any, Literal, NoReturn, TypeVar, overload
 
 import attrs
 
 from ..contract.decision import Decision
 from ..contract.errors import EnforcementRulesError, NoApplicableLawError, UncoveredKindError
 from ..contract.facts import Violation
+from ..contract.vocabulary import PenaltyBasis
 from ..rulebook.loader import load_rules
 from ..rulebook.model import RuleSet, in_force
 from . import derived
@@ -169,11 +170,20 @@ class Decider:
                 if key in known:
                     self._remember(self._decisions, key, known[key])
         per_fact: dict[int, list[Hashable]] = {index: [] for index in violations}
-        for key, (index, _) in zip(keys, evaluations, strict=True):
+        for key, (index, day) in zip(keys, evaluations, strict=True):
             if key in refused:
                 failed.setdefault(index, refused[key])
-            elif key in known:
+            elif key not in known:
+                continue
+            elif not self._unread(violations[index], day, known[key]):
                 per_fact[index].append(key)
+            elif day == violations[index].occurred_on:
+                try:
+                    self._refuse(violations[index], day)
+                except EnforcementRulesError as error:
+                    if not collect:
+                        raise
+                    failed.setdefault(index, error)
         results: list[Decision | EnforcementRulesError] = []
         for index in range(count):
             if index in failed:
@@ -272,9 +282,23 @@ class Decider:
         if not windows:
             raise UncoveredKindError(violation.kind, self.rules.covered_kinds)
         if not any(in_force(day, start, until) for start, until in windows):
-            raise NoApplicableLawError(
-                violation.kind, day.isoformat(), self.rules.successor_on(violation.kind, day)
-            )
+            self._refuse(violation, day)
+
+    def _unread(self, violation: Violation, day: dt.date, decision: Decision) -> bool:
+        """Whether the decision would rest on "no provision" where an instrument's text for the
+        kind is declared unread on `day` (`laws.yaml` `not_encoded`): not a decision to give."""
+        return decision.penalty_basis is PenaltyBasis.NO_PROVISION and (
+            self.rules.not_encoded(violation.kind, day) is not None
+        )
+
+    def _refuse(self, violation: Violation, day: dt.date) -> NoReturn:
+        declared = self.rules.not_encoded(violation.kind, day)
+        raise NoApplicableLawError(
+            violation.kind,
+            day.isoformat(),
+            self.rules.successor_on(violation.kind, day),
+            None if declared is None else (declared.law, declared.note),
+        )
 
 
 #: Deciders by rule-set digest, weakly: equal rule sets (a reload, a copy sent to a worker

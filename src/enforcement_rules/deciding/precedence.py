@@ -9,10 +9,15 @@ instrument's `rank` and `special_over`; the concurrence rule of the Administrati
    rule may set warnings and fines where no law or regulation does (APL 2021 Art. 13), so a rule
    that decides outranks a rule that finds no provision;
 2. a provision that refers the penalty to another instrument yields to that instrument's rule;
-3. a higher instrument prevails over a lower one for the same conduct (Legislation Law: 上位法);
-4. among instruments of one rank, one declared special (`special_over`) prevails over the
-   general one;
-5. what remains, each with a fine, is one act breaking several provisions: one fine, under the
+3. a provision that gives the matter to another authority (`competent_authority` without
+   penalties of the bureau's own: penalty basis `not_competent`) settles who decides: the bureau
+   transfers the finding, whatever the other provisions would impose (Work Safety Law 2014
+   Art. 110, 2021 Art. 115: penalties are decided by the departments according to their duties);
+4. a higher instrument prevails over a lower one for the same conduct (Legislation Law: 上位法),
+   with the reason the lower instrument's entry gives (`yields_to_higher`), where it gives one;
+5. among instruments of one rank, one declared special (`special_over`) prevails over the
+   general one, with its stated reason (`special_over_reason`);
+6. what remains, each with a fine, is one act breaking several provisions: one fine, under the
    provision with the highest fine (APL 2021 Art. 29; before 2021-07-15 no rule is encoded, and
    two left is a conflict). The comparison must hold for every fact of the class, so fines by
    multiples of the illegal income are not compared (that too is left to the data: a conflict).
@@ -28,7 +33,7 @@ from collections.abc import Mapping, Sequence
 import attrs
 
 from ..contract.fines import FineRange
-from ..contract.vocabulary import FineTarget
+from ..contract.vocabulary import FineTarget, PenaltyBasis
 from ..rulebook.model import Law, ProcedureVersion, Rule
 from .severity import weight
 
@@ -68,19 +73,25 @@ def winner(
         if any(refers_to(target, other.provision.law, laws) for other in left if other is not rule):
             law = laws.get(target)
             drop(rule, _REFERRED.format(law=law.zh if law is not None else target))
+    transfers = [r for r in left if r.then.penalty_basis is PenaltyBasis.NOT_COMPETENT]
+    if len(transfers) == 1:
+        transfer = transfers[0]
+        for rule in [r for r in left if r is not transfer]:
+            drop(rule, _competence(transfer, laws))
     best = min(laws[rule.provision.law].rank_order for rule in left)
-    for rule in [r for r in left if laws[r.provision.law].rank_order > best]:
-        drop(rule, _HIGHER)
+    outranked = [r for r in left if laws[r.provision.law].rank_order > best]
+    for rule in outranked:
+        drop(rule, laws[rule.provision.law].yields_to_higher or _HIGHER)
     special = {
-        other
+        other: laws[rule.provision.law].special_over_reason or _SPECIAL
         for rule in left
         for other in laws[rule.provision.law].special_over
         if any(r.provision.law == other for r in left)
     }
     for rule in [r for r in left if r.provision.law in special]:
-        drop(rule, _SPECIAL)
+        drop(rule, special[rule.provision.law])
     if len(left) == 1:
-        return _with_fillers(Outcome(left[0], tuple(lost)))
+        return _with_fillers(Outcome(left[0], tuple(lost)), outranked)
     fixed = [rule for rule in left if rule.then.fines and not _by_income(rule.then.fines)]
     if procedure.concurrence_citation is None or len(fixed) != len(left):
         return None
@@ -92,15 +103,15 @@ def winner(
     return Outcome(ranked[0], tuple(lost), by_concurrence=True)
 
 
-def _with_fillers(outcome: Outcome) -> Outcome:
-    """Move to `fillers` each rule that lost to a higher instrument but fills the parties the
-    winner leaves unfined."""
+def _with_fillers(outcome: Outcome, outranked: Sequence[Rule]) -> Outcome:
+    """Move to `fillers` each rule that lost to a higher instrument (`outranked`) but fills the
+    parties the winner leaves unfined."""
     named = {fine.target for fine in outcome.winner.then.fines}
     fillers = []
     lost = []
     for rule, reason in outcome.lost:
         parties = tuple(dict.fromkeys(f.target for f in rule.then.fines if f.target not in named))
-        if reason == _HIGHER and rule.then.fills_parties and parties:
+        if rule in outranked and rule.then.fills_parties and parties:
             fillers.append((rule, parties))
             named.update(parties)
         else:
@@ -122,6 +133,19 @@ def refers_to(target: str | None, law: str, laws: Mapping[str, Law]) -> bool:
     return False
 
 
+def _competence(transfer: Rule, laws: Mapping[str, Law]) -> str:
+    authority = transfer.then.competent_authority
+    assert authority is not None
+    law = laws[transfer.provision.law]
+    return _COMPETENCE.format(
+        zh=authority.zh,
+        en=authority.en,
+        law_zh=law.zh,
+        law_en=law.en,
+        article=transfer.provision.article,
+    )
+
+
 def _by_income(fines: Sequence[FineRange]) -> bool:
     return any(f.income_multiple is not None or f.income_share is not None for f in fines)
 
@@ -133,6 +157,11 @@ _NO_PROVISION = (
 _REFERRED = (
     "本条依照{law}予以处罚，由该文件的规定决定 (this provision refers the penalty to {law}, "
     "whose provision decides)"
+)
+_COMPETENCE = (
+    "该事项由{zh}依照{law_zh}第{article}条处理，本局移送，不依本规定处罚 (the matter belongs to "
+    "{en} under Art. {article} of the {law_en}: the bureau transfers it and imposes no penalty "
+    "under this provision)"
 )
 _HIGHER = "上位法优先，由效力更高的规定决定 (the higher instrument prevails)"
 _SPECIAL = "特别规定优先于一般规定 (the special provision prevails over the general one)"

@@ -14,7 +14,7 @@ can cross is decided once. For each decision:
   never heavier than the version at occurrence, and adds no party, category or heavier range;
 - basis: an empty penalty list always says why (`penalty_basis` other than `decided`, or an
   adjustment that removes the penalty), a referral names its instrument and `not_competent` its
-  authority.
+  authority and the legal basis of the transfer (a citation).
 """
 
 from __future__ import annotations
@@ -185,6 +185,21 @@ def _basis(decision: Decision) -> list[tuple[str, str, tuple[str, ...]]]:
         return [("basis", "a referral that names no instrument (referred_to)", ids)]
     if basis is PenaltyBasis.NOT_COMPETENT and decision.competent_authority is None:
         return [("basis", "another authority decides, but none is named", ids)]
+    if basis is PenaltyBasis.NOT_COMPETENT:
+        giving = {
+            step.law_version.split("@")[0]
+            for step in decision.trace
+            if step.decides == "penalty" and step.not_applied is None
+        }
+        if not giving or not giving <= {citation.law for citation in decision.legal_basis}:
+            return [
+                (
+                    "basis",
+                    "another authority decides, but the provision that gives it the finding is "
+                    "not cited",
+                    ids,
+                )
+            ]
     if decision.penalties or decision.penalty_adjustment in _NO_PENALTY:
         return []
     if basis is PenaltyBasis.DECIDED:

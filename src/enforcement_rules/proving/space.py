@@ -138,7 +138,7 @@ def subspaces(rules: RuleSet) -> tuple[SubSpace, ...]:
                 if ids in kind_free:
                     continue
                 kind_free.add(ids)
-            fields = _fields(component, paths, kind)
+            fields = _fields(component, paths, kind, _declared_cuts(rules, kind))
             base = _base_message(kind)
             found.append(SubSpace(kind if reads_kind else None, tuple(component), fields, base))
             derivers = tuple(rule for rule in component if rule.then.derive is not None)
@@ -297,10 +297,26 @@ def _components(
 # -- representatives of each field ---------------------------------------------------------
 
 
+def _declared_cuts(rules: RuleSet, kind: str) -> tuple[int, ...]:
+    """The days a declaration of unread cells for `kind` starts or ends (`laws.yaml`
+    `not_encoded`): the version date is cut there too, so that the walk meets each such cell."""
+    days = {
+        day
+        for law in rules.laws.values()
+        for declared in law.not_encoded
+        if kind in declared.kinds
+        for day in (declared.in_force_from, declared.in_force_until)
+        if day is not None
+    }
+    return tuple(sorted(day.toordinal() for day in days))
+
+
 def _fields(
     members: Sequence[Rule],
     paths: Mapping[str, Sequence[Conjunction]],
     kind: str,
+    declared_cuts: Sequence[int] = (),
+    *,
     joint: bool = True,
 ) -> dict[str, tuple[Any, ...]]:
     by_field: dict[str, list[tuple[str, str, Any]]] = {}
@@ -308,6 +324,8 @@ def _fields(
         for field, op, value in _atoms(paths[rule.id], kind):
             if field != "kind" and field not in DERIVED:  # derived: set by rules, not walked
                 by_field.setdefault(field, []).append((rule.id, op, value))
+    if WINDOW_FIELD in by_field:
+        by_field[WINDOW_FIELD] += [("not_encoded", "gte", day) for day in declared_cuts]
     # A rule may read the occurrence date itself (the instrument a referral names changes on a
     # day) beside the version date: both are cut at the same days, so that a class whose
     # occurrence lies after its version date is one no real case reaches (`realizable`).

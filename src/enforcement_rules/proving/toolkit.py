@@ -15,7 +15,14 @@ from hypothesis import strategies as st
 from ..contract.decision import Decision
 from ..contract.errors import FactError, FactErrors
 from ..contract.facts import Violation
-from ..contract.vocabulary import AccidentGrade, Circumstance, Hazard, LicenceStatus, Sector
+from ..contract.vocabulary import (
+    AccidentGrade,
+    Circumstance,
+    Hazard,
+    LicenceStatus,
+    PenaltyBasis,
+    Sector,
+)
 from ..deciding.decider import Decider
 from ..deciding.severity import MORE_SERIOUS, is_lighter, keeps_measures
 from ..rulebook.model import Rule, RuleSet
@@ -32,11 +39,6 @@ _BOOLEANS = (
 )
 
 
-def _earliest(rules: RuleSet) -> dt.date:
-    """The first day on which some penalty rule is in force."""
-    return min(rule.provision.in_force_from for rule in rules.rules if rule.then.decides_penalty)
-
-
 @st.composite
 def facts(
     draw: st.DrawFn,
@@ -45,12 +47,16 @@ def facts(
     kinds: tuple[str, ...] | None = None,
     until: dt.date = dt.date(2026, 12, 31),
 ) -> dict[str, Any]:
-    """Valid facts (JSON form) of a covered kind, on dates some encoded law version covers."""
-    occurred = draw(st.dates(min_value=_earliest(rules), max_value=until))
+    """Valid facts (JSON form) of a covered kind, on a day some encoded version covers for that
+    kind and no instrument declares it not encoded (`RuleSet.covered_spans`)."""
+    spans = {kind: rules.covered_spans(kind, until) for kind in kinds or rules.covered_kinds}
+    kind = draw(st.sampled_from(sorted(kind for kind, found in spans.items() if found)))
+    first, last = draw(st.sampled_from(spans[kind]))
+    occurred = draw(st.dates(min_value=first, max_value=last))
     discovered = occurred + dt.timedelta(days=draw(st.integers(0, 900)))
     decided = discovered + dt.timedelta(days=draw(st.integers(0, 400)))
     fact: dict[str, Any] = {
-        "kind": draw(st.sampled_from(kinds or rules.covered_kinds)),
+        "kind": kind,
         "occurred_on": occurred.isoformat(),
         "discovered_on": discovered.isoformat(),
         "decided_on": decided.isoformat(),
@@ -152,9 +158,23 @@ def assert_total(decider: Decider, fact: dict[str, Any]) -> Decision:
     for candidate in decision.candidates:
         deciding = applied_penalty_rules(decider.rules, candidate.decision)
         assert len(deciding) == 1, [rule.id for rule in deciding]
-    assert decision.measures, "every detected violation gets an on-site measure"
+    assert decision.measures or _no_duty_yet(decider.rules, decision, fact), (
+        "every detected violation gets an on-site measure"
+    )
     assert decision.penalties or decision.penalty_basis is not None
     return decision
+
+
+def _no_duty_yet(rules: RuleSet, decision: Decision, fact: dict[str, Any]) -> bool:
+    """A finding with no provision, inspected before any encoded instrument gives the bureau its
+    general on-site powers (a measure rule that names no kind): nothing obliges a measure yet."""
+    if decision.penalty_basis is not PenaltyBasis.NO_PROVISION:
+        return False
+    day = dt.date.fromisoformat(fact.get("discovered_on", fact["occurred_on"]))
+    return not any(
+        rule.then.measures and not rule.named_kinds() and rule.provision.in_force_on(day)
+        for rule in rules.rules
+    )
 
 
 def assert_deterministic(decider: Decider, fact: dict[str, Any]) -> None:

@@ -6,7 +6,8 @@ plain-Python reference evaluator; the findings:
 
 - cap: a sub-space with more classes than the walk's cap (`space.MAX_CLASSES`), not walked: the
   finding names the rules whose removal would shrink it most (they link otherwise separate parts);
-- gap: a fact of a covered kind, inside its law's span, that no penalty rule decides;
+- gap: a fact of a covered kind, inside its law's span, that no penalty rule decides (or only a
+  "no provision" rule) where no instrument declares the cell not encoded (`not_encoded`);
 - conflict / overlap: two penalty rules fire for one fact and disagree / agree;
 - unreachable: a rule no fact fires;
 - monotonicity: a more serious fact (`severity.MORE_SERIOUS`) gets a lighter penalty or loses a
@@ -22,6 +23,8 @@ plain-Python reference evaluator; the findings:
 - engine: durable_rules and the reference evaluator disagree;
 - example: a rule file's example that fails;
 - pending: files whose review is pending (listed, never failing);
+- not_encoded: cells an instrument declares not encoded (text not read) that the walk reaches
+  undecided (listed, never failing: the `Decider` refuses those facts with the reason);
 - ignored: files of the rules directory that are not read, with the reason (never failing).
 """
 
@@ -50,7 +53,7 @@ from .space import MAX_CLASSES, SubSpace, linking_rules, readable, subspaces
 log = logging.getLogger(__name__)
 
 #: Findings that are listed for review but do not fail `check`.
-LISTED = ("pending", "ignored")
+LISTED = ("pending", "not_encoded", "ignored")
 FAILING = (
     "cap",
     "gap",
@@ -155,6 +158,7 @@ def verify(
     spans = _law_spans(rules)
     fired_anywhere: set[str] = set()
     unwalked: set[str] = set()
+    declared: set[str] = set()  # not_encoded cells, each declaration listed once
     walked = 0
     for space in subspaces(rules):
         if space.size > max_classes:
@@ -162,7 +166,12 @@ def verify(
             unwalked |= space.rule_ids
             continue
         walked += space.size
-        findings += _walk(rules, engine, space, spans, fired_anywhere)
+        for finding in _walk(rules, engine, space, spans, fired_anywhere):
+            if finding.category == "not_encoded":
+                if finding.message in declared:
+                    continue
+                declared.add(finding.message)
+            findings.append(finding)
         tell(f"{walked:,} classes walked")
     for rule in rules.rules:
         if rule.id not in fired_anywhere and rule.id not in unwalked:
@@ -292,8 +301,23 @@ def _penalty_findings(
         spans[law][0] <= day and (spans[law][1] is None or day < spans[law][1])  # type: ignore[operator]
         for law in {rule.provision.law for rule in rules.penalty_rules(kind)}
     )
-    if not deciding and in_span and not derived.lacks_inputs(rules, kind, message):
-        key: tuple[str, ...] = ("gap", kind, str(day.year))
+    undecided = not deciding or all(rules.rule(i).then.no_provision for i in deciding)
+    declared = rules.not_encoded(kind, day) if undecided else None
+    if declared is not None:
+        key: tuple[str, ...] = ("not_encoded", declared.law, str(declared.in_force_from))
+        if key not in reported:
+            reported.add(key)
+            findings.append(
+                Finding(
+                    "not_encoded",
+                    f"{declared.law} from {declared.in_force_from}: {len(declared.kinds)} kind(s) "
+                    f"declared not encoded ({', '.join(declared.kinds)}): {declared.note}",
+                    tuple(deciding),
+                    readable(message, space.reads),
+                )
+            )
+    elif not deciding and in_span and not derived.lacks_inputs(rules, kind, message):
+        key = ("gap", kind, str(day.year))
         if key not in reported:
             reported.add(key)
             findings.append(
@@ -479,13 +503,15 @@ def _range_findings(rules: RuleSet) -> list[Finding]:
                     )
                 )
         for item in rule.items or (None,):
-            key = (p.law, p.version, p.article, item, stage)
+            key = (p.law, p.version, p.article, rule.paragraph, item, stage)
             other = stages.setdefault(key, rule)
             if other is not rule and _fine_set(other) != _fine_set(rule):
                 findings.append(
                     Finding(
                         "range",
-                        f"{p.law}@{p.version} art. {p.article} item {item}: same stage, "
+                        f"{p.law}@{p.version} art. {p.article}"
+                        + (f" para. {rule.paragraph}" if rule.paragraph else "")
+                        + f" item {item}: same stage, "
                         f"different fines ({_fine_set(other)} vs {_fine_set(rule)})",
                         (other.id, rule.id),
                     )

@@ -61,6 +61,7 @@ from .model import (
     Kind,
     LargeFineAmounts,
     Law,
+    NotEncoded,
     Outcome,
     ProcedureVersion,
     Provision,
@@ -256,7 +257,6 @@ def _load_catalogues(
             valid[name] = doc
     if len(valid) != len(CATALOGUES):
         return None
-    laws = _build_laws(valid["laws.yaml"], out)
     kinds = {
         code: Kind(code, v["zh"], v["en"], tuple(v.get("needs", ())))
         for code, v in valid["kinds.yaml"].data["kinds"].items()
@@ -269,6 +269,7 @@ def _load_catalogues(
                 out.add(
                     valid["kinds.yaml"], path, f"{excerpt(field)} is not a derived field ({known})"
                 )
+    laws = _build_laws(valid["laws.yaml"], kinds, out)
     routing = _build_routing(valid["routing.yaml"], kinds, out)
     procedure = _build_procedure(valid["procedure.yaml"], laws, out)
     amounts = _build_amounts(valid["procedure.yaml"], ("large_fine_amounts",), laws, None, out)
@@ -285,7 +286,9 @@ def _load_catalogues(
     return Catalogue(laws, kinds, routing, procedure, amounts, province)
 
 
-def _build_laws(doc: YamlDocument, out: ErrorCollector) -> dict[str, Law]:
+def _build_laws(
+    doc: YamlDocument, kinds: Mapping[str, Kind], out: ErrorCollector
+) -> dict[str, Law]:
     laws: dict[str, Law] = {}
     entries = doc.data["laws"]
     for code, entry in entries.items():
@@ -307,6 +310,12 @@ def _build_laws(doc: YamlDocument, out: ErrorCollector) -> dict[str, Law]:
                     out.add(doc, ("laws", code, field, index), f"{excerpt(other)} is not a law")
         if entry.get("members") and not entry.get("family"):
             out.add(doc, ("laws", code, "members"), "only a family (family: true) has members")
+        if entry.get("special_over_reason") and not entry.get("special_over"):
+            out.add(
+                doc,
+                ("laws", code, "special_over_reason"),
+                "a reason for special_over is given, but special_over names no instrument",
+            )
         laws[code] = Law(
             code,
             entry["zh"],
@@ -317,8 +326,43 @@ def _build_laws(doc: YamlDocument, out: ErrorCollector) -> dict[str, Law]:
             tuple(entry.get("special_over", ())),
             tuple(entry.get("members", ())),
             entry.get("title_zh"),
+            " ".join(entry.get("special_over_reason", "").split()),
+            " ".join(entry.get("yields_to_higher", "").split()),
+            _not_encoded(doc, code, entry.get("not_encoded", ()), kinds, out),
         )
     return laws
+
+
+def _not_encoded(
+    doc: YamlDocument,
+    code: str,
+    entries: Iterable[Mapping[str, Any]],
+    kinds: Mapping[str, Kind],
+    out: ErrorCollector,
+) -> tuple[NotEncoded, ...]:
+    """An instrument's cells declared not encoded (text not read), checked against the kinds."""
+    found = []
+    for index, raw in enumerate(entries):
+        path: DataPath = ("laws", code, "not_encoded", index)
+
+        def build(raw: Mapping[str, Any] = raw, path: DataPath = path) -> NotEncoded:
+            start, until = _window(raw["in_force"], (*path, "in_force"))
+            for number, kind in enumerate(raw["kinds"]):
+                if kind not in kinds:
+                    raise _Located((*path, "kinds", number), f"unknown kind {excerpt(kind)}")
+            return NotEncoded(
+                code,
+                start,
+                until,
+                tuple(raw["kinds"]),
+                " ".join(raw["note"].split()),
+                " ".join(raw.get("source", "").split()),
+            )
+
+        declared = out.attempt(doc, path, build)
+        if declared is not None:
+            found.append(declared)
+    return tuple(found)
 
 
 def _build_amounts(

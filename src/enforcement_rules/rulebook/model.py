@@ -6,6 +6,7 @@ Plain frozen attrs classes with no behaviour beyond small derived views; the law
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -194,6 +195,24 @@ RANKS = ("law", "administrative_regulation", "departmental_rule")
 
 
 @attrs.frozen
+class NotEncoded:
+    """Cells of an instrument that are declared, not encoded: for these kinds, on these dates, its
+    text (or the article that applies) was not read. No decision may then rest on "no provision";
+    the `Decider` refuses such a fact (unless a provision of another instrument decides it), and
+    `check` lists the cells instead of reporting gaps."""
+
+    law: str
+    in_force_from: dt.date
+    in_force_until: dt.date | None
+    kinds: tuple[str, ...]
+    note: str  # bilingual: what was not read, and where it was looked for
+    source: str = ""
+
+    def covers(self, kind: str, day: dt.date) -> bool:
+        return kind in self.kinds and in_force(day, self.in_force_from, self.in_force_until)
+
+
+@attrs.frozen
 class Law:
     code: str
     zh: str
@@ -204,6 +223,14 @@ class Law:
     special_over: tuple[str, ...] = ()  # instruments this one is the special provision to
     members: tuple[str, ...] = ()  # a family's instruments
     title_zh: str | None = None  # the title between 《》 where `zh` says more (an order number)
+
+    #: Why this instrument is the special one (the instruments' own words, or the Legislation
+    #: Law's): the reason a trace gives for the provisions that lose to it.
+    special_over_reason: str = ""
+    #: Why this instrument's provisions give way to those of a higher rank for the same conduct
+    #: (e.g. the Administrative Penalty Law's limits on what a regulation or rule may set).
+    yields_to_higher: str = ""
+    not_encoded: tuple[NotEncoded, ...] = ()
 
     @property
     def title(self) -> str:
@@ -356,6 +383,38 @@ class RuleSet:
             for rule in self.penalty_rules(kind)
         )
         return tuple(dict.fromkeys(windows))
+
+    def covers(self, kind: str, day: dt.date) -> bool:
+        """Whether a version deciding `kind` is in force on `day` and no instrument declares the
+        kind not encoded then: a fact of that kind and day can be decided."""
+        return any(in_force(day, start, until) for start, until in self.penalty_windows(kind)) and (
+            self.not_encoded(kind, day) is None
+        )
+
+    def covered_spans(self, kind: str, until: dt.date) -> tuple[tuple[dt.date, dt.date], ...]:
+        """The intervals [first, last] of days up to `until` on which `covers(kind, day)` holds."""
+        cuts = {until + dt.timedelta(days=1)}
+        for start, end in self.penalty_windows(kind):
+            cuts.update(d for d in (start, end) if d is not None)
+        for law in self.laws.values():
+            for declared in law.not_encoded:
+                if kind in declared.kinds:
+                    bounds = (declared.in_force_from, declared.in_force_until)
+                    cuts.update(d for d in bounds if d is not None)
+        points = sorted(d for d in cuts if d <= until + dt.timedelta(days=1))
+        spans = []
+        for first, after in itertools.pairwise(points):
+            if self.covers(kind, first):
+                spans.append((first, after - dt.timedelta(days=1)))
+        return tuple(spans)
+
+    def not_encoded(self, kind: str, day: dt.date) -> NotEncoded | None:
+        """The declaration that `kind` is not encoded on `day` in some instrument, if any."""
+        for law in sorted(self.laws):
+            for declared in self.laws[law].not_encoded:
+                if declared.covers(kind, day):
+                    return declared
+        return None
 
     def successor_on(self, kind: str, day: dt.date) -> tuple[str, str, str] | None:
         """(law, successor, day) when an instrument deciding `kind` was succeeded by `day`."""
