@@ -215,3 +215,51 @@ def test_the_json_form_round_trips_the_input() -> None:
     }
     inspection = Inspection.from_dict(data)
     assert Inspection.from_dict(inspection.to_dict()) == inspection
+
+
+def test_a_fire_service_finding_beside_the_bureaus_is_listed_apart() -> None:
+    # A KTV: its exits are blocked (a fire matter in a public entertainment venue: 消防法 Art. 60
+    # with Art. 70) and its equipment room has no warning signs (the bureau's, WSL 2021 99(1)).
+    facts = [
+        {"kind": "no_warning_signs", "occurred_on": "2025-09-09", "sector": "public_entertainment"},
+        {"kind": "blocked_exits", "occurred_on": "2025-09-09", "sector": "public_entertainment"},
+        {
+            "kind": "no_emergency_plan",
+            "occurred_on": "2025-09-09",
+            "sector": "public_entertainment",
+        },
+    ]
+    decided = er.decide_inspection({"findings": facts}, rules=RULES)
+    fire = decided.findings[1]
+    assert fire.penalty_basis is er.PenaltyBasis.NOT_COMPETENT
+    assert decided.combined is not None and decided.combined.findings == (0, 2)
+    (transfer,) = decided.other_authorities
+    assert transfer.competent_authority is er.Authority.FIRE_RESCUE
+    assert transfer.findings == (1,)
+    assert transfer.legal_basis and all(c in fire.legal_basis for c in transfer.legal_basis)
+    # the bureau's total is its two findings' only: 0–50,000 + 0–100,000
+    (unit,) = decided.combined.fines
+    assert (unit.min_yuan, unit.max_yuan) == (0, 150000)
+    data = decided.to_dict()
+    assert data["other_authorities"][0]["competent_authority"] == "fire_rescue"
+
+
+def test_one_missing_sign_under_the_law_and_the_chemicals_regulations_is_counted_once() -> None:
+    # A chemicals warehouse without warning signs: the one act breaks WSL 2021 Art. 99(1) and the
+    # Hazardous Chemicals Regulations' warning-sign duty. Flagged as one act: one fine.
+    facts = [
+        {"kind": "no_warning_signs", "occurred_on": "2025-09-09", "sector": "hazardous_chemicals"},
+        {
+            "kind": "hazchem_warning_signs_or_alarm_missing",
+            "occurred_on": "2025-09-09",
+            "sector": "hazardous_chemicals",
+        },
+    ]
+    twice = er.decide_inspection({"findings": facts}, rules=RULES).combined
+    once = er.decide_inspection({"findings": facts, "same_act": [[0, 1]]}, rules=RULES).combined
+    assert twice is not None and once is not None
+    assert [(f.min_yuan, f.max_yuan) for f in twice.fines] == [(0, 100000)]
+    assert [(f.min_yuan, f.max_yuan) for f in once.fines] == [(0, 50000)]
+    concurrence = RULES.procedure[-1].concurrence_citation
+    assert concurrence is not None and concurrence in once.legal_basis
+    assert any("equal fines: the first listed" in note for note in once.notes)

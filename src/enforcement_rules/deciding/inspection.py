@@ -7,9 +7,10 @@ basis and, with a benchmark, its band). The combination follows the law in
   and never added to the bureau's; a finding of which the bureau still fines a party (the
   principal who absconded: the bureau fines, public security detains) is in both;
 - the bureau's findings form acts: a `same_act` group is one act breaking several provisions,
-  fined once (from 2021-07-15 under the provision with the highest fine, APL 2021 Art. 29;
-  before, APL 1996 Art. 24 says only "once": the range spans the provisions' ranges); every
-  other finding is an act of its own;
+  fined once: from 2021-07-15 under the provision with the highest fine (APL 2021 Art. 29, the
+  `concurrence` of procedure.yaml that precedence applies within one finding, ranked by the same
+  `severity.weight`); before, APL 1996 Art. 24 says only "once" (combining.yaml): the range spans
+  the provisions' ranges; every other finding is an act of its own;
 - the acts' fines are added up per target (分别裁量、合并处罚): floors of mandatory fines only
   (a 可以处 fine may be left out), ceilings of all; the suggested bands likewise, where every
   fined act has one for that target;
@@ -19,6 +20,7 @@ basis and, with a benchmark, its band). The combination follows the law in
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -35,7 +37,6 @@ from ..contract.inspection import (
 )
 from ..contract.version import library_version
 from ..contract.vocabulary import Authority, FineTarget, Measure, Penalty, PenaltyBasis
-from ..rulebook.combination import CombiningRule
 from ..rulebook.model import RuleSet
 from .decider import Decider, decider_for
 from .resolve import _procedure, procedure_version
@@ -125,16 +126,9 @@ class InspectionDecider:
                 decision = decisions[act[0]]
                 per_act.append((decision.fines, _bands(decision)))
                 continue
-            rule = None if combining is None else combining.same_act_on(day)
-            if rule is None:
-                raise FactError(
-                    "same_act",
-                    f"the rule set encodes no rule for one act breaking several provisions on "
-                    f"{day}",
-                    "no same_act groups for this decision date",
-                )
-            basis.append(rule.citation)
-            per_act.append(self._one_act(act, decisions, rule, notes))
+            citation, policy = self._same_act_rule(inspection, day)
+            basis.append(citation)
+            per_act.append(self._one_act(act, decisions, policy, notes))
         if len(acts) > 1:
             rule = None if combining is None else combining.separate_acts_on(day)
             if rule is not None:
@@ -189,11 +183,27 @@ class InspectionDecider:
             notes=(*notes, *procedure_notes),
         )
 
+    def _same_act_rule(self, inspection: Inspection, day: dt.date) -> tuple[Citation, str]:
+        """The rule for one act breaking several provisions on `day`: the concurrence rule of
+        procedure.yaml (the one precedence uses for one finding), else combining.yaml's."""
+        version = procedure_version(self.rules, inspection.findings[0].kind, day)
+        if version.concurrence_citation is not None:
+            return version.concurrence_citation, "highest_fine"
+        combining = self.rules.combining
+        rule = None if combining is None else combining.same_act_on(day)
+        if rule is None or rule.policy is None:
+            raise FactError(
+                "same_act",
+                f"the rule set encodes no rule for one act breaking several provisions on {day}",
+                "no same_act groups for this decision date",
+            )
+        return rule.citation, rule.policy
+
     def _one_act(
         self,
         act: tuple[int, ...],
         decisions: Sequence[Decision],
-        rule: CombiningRule,
+        policy: str,
         notes: list[str],
     ) -> tuple[tuple[FineRange, ...], dict[FineTarget, Band] | None]:
         """The fine of one act breaking several provisions: once, under the combining rule."""
@@ -201,7 +211,7 @@ class InspectionDecider:
         fined = [i for i in act if decisions[i].fines]
         if not fined:
             return (), None
-        if rule.policy == "highest_fine":
+        if policy == "highest_fine":
             ranked = sorted(
                 fined, key=lambda i: weight((), decisions[i].fines), reverse=True
             )  # stable: the first listed wins a tie

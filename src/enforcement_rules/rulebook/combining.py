@@ -1,8 +1,9 @@
 """The law on combining one inspection's findings (`inspections/combining.yaml`), read and proved.
 
 Two questions, each answered by date (the decision date) in data, never in code:
-- `same_act`: one act breaking several provisions is fined once (APL 1996 Art. 24; from
-  2021-07-15 under the provision with the highest fine, APL 2021 Art. 29);
+- `same_act`: one act breaking several provisions is fined once: where procedure.yaml states a
+  concurrence rule (APL 2021 Art. 29, from 2021-07-15: the provision with the highest fine),
+  that one; before, the file's own entries (APL 1996 Art. 24: once, whose fine unstated);
 - `separate_acts`: several acts are each assessed and penalised together (Order 15 Art. 52/53:
   分别裁量、合并处罚), the fines added up.
 A rules directory without the file combines separate acts by adding up and refuses same-act
@@ -44,6 +45,24 @@ def with_combining(rules: RuleSet) -> RuleSet:
             same_act=_entries(doc, "same_act", rules.laws, out),
             separate_acts=_entries(doc, "separate_acts", rules.laws, out),
         )
+        for index, entry in enumerate(combining.same_act):
+            for version in rules.procedure:
+                if version.concurrence_citation is not None and _overlap(
+                    entry,
+                    CombiningRule(
+                        version.in_force_from,
+                        version.in_force_until,
+                        version.concurrence_citation,
+                        "",
+                        "",
+                    ),
+                ):
+                    out.add(
+                        doc,
+                        ("same_act", index, "in_force"),
+                        f"procedure.yaml states the concurrence rule of {version.version} "
+                        "for these dates: it is not repeated here",
+                    )
     if out.errors or combining is None:
         raise RuleSetError(out.errors)
     return attrs.evolve(rules, combining=combining)
