@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from pathlib import Path
 
@@ -25,8 +26,6 @@ def copy_with(tmp_path: Path, old: str, new: str) -> Path:
 def test_the_bundled_combining_law_by_date() -> None:
     combining = er.load_rules().combining
     assert combining is not None
-    import datetime as dt
-
     before = combining.same_act_on(dt.date(2020, 1, 1))
     assert before is not None and before.policy == "one_fine" and before.citation.article == 24
     # from 2021-07-15 the concurrence rule is procedure.yaml's, not repeated in the file
