@@ -131,3 +131,14 @@ def test_a_bad_bundled_file_fails_the_rule_set(tmp_path: Path) -> None:
     with pytest.raises(er.RuleSetError) as raised:
         er.load_rules(root)
     assert any("discretion/ folder holds only" in e.reason for e in raised.value.errors)
+
+
+def test_two_bundled_files_with_one_id_fail(tmp_path: Path) -> None:
+    root = tmp_path / "rules"
+    shutil.copytree(er.bundled_rules_dir(), root)
+    shutil.copy(root / "discretion" / "shanxi-2021.yaml", root / "discretion" / "copy.yaml")
+    with pytest.raises(er.RuleSetError) as raised:
+        er.load_rules(root)
+    (error,) = raised.value.errors
+    assert error.file == "discretion/shanxi-2021.yaml"
+    assert "benchmark id 'shanxi-2021' is also discretion/copy.yaml's" in error.reason

@@ -56,7 +56,16 @@ def with_benchmarks(rules: RuleSet, selected: Sequence[str | Path] = ()) -> Rule
     for relative, text in sorted(rules.data_files.items()):
         if relative.startswith(f"{FOLDER}/"):
             found = _read(text, relative, rules, out)
-            if found is not None:
+            if found is not None and found.id in bundled:
+                out.errors.append(
+                    RuleFileError(
+                        relative,
+                        1,
+                        None,
+                        f"benchmark id {found.id!r} is also {bundled[found.id].file}'s",
+                    )
+                )
+            elif found is not None:
                 bundled[found.id] = attrs.evolve(found, applied=found.level == "national")
     extra: list[Benchmark] = []
     texts: list[str] = []
