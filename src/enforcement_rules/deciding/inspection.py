@@ -220,7 +220,7 @@ class InspectionDecider:
                 (), decisions[chosen].fines
             )
             notes.append(
-                f"第{shown}项发现为同一违法行为，按罚款数额高的规定（第{chosen}项）处罚一次 "
+                f"发现{shown}为同一违法行为，按罚款数额高的规定（发现{chosen}）处罚一次 "
                 f"(findings {', '.join(map(str, act))} are one act: fined once, under the "
                 f"provision with the highest fine, finding {chosen})"
                 + ("；罚款相同，取所列第一项 (equal fines: the first listed)" if tie else "")
@@ -228,7 +228,7 @@ class InspectionDecider:
             return decisions[chosen].fines, _bands(decisions[chosen])
         # one_fine: once, but the law does not say whose: any one of the provisions' ranges.
         notes.append(
-            f"第{shown}项发现为同一违法行为，只能罚款一次；法律未规定适用哪一规定，罚款幅度为各规定"
+            f"发现{shown}为同一违法行为，只能罚款一次；法律未规定适用哪一规定，罚款幅度为各规定"
             f"幅度的并集，由执法人员择一适用 (findings {', '.join(map(str, act))} are one act: "
             "one fine only; the law does not say whose, so the range spans the provisions')"
         )
