@@ -29,6 +29,15 @@ def test_example_decisions_are_byte_identical_to_the_recorded_ones(name: str) ->
     assert masked(out.getvalue()) == masked(recorded)
 
 
+def test_example_inspections_are_byte_identical_to_the_recorded_ones() -> None:
+    out, err = io.StringIO(), io.StringIO()
+    source = str(REPO / "examples" / "inspections.jsonl")
+    status = main(["decide", "--inspection", source], out=out, err=err)
+    assert status == 0, err.getvalue()
+    recorded = (GOLDEN / "inspections.decisions.jsonl").read_text("utf-8")
+    assert masked(out.getvalue()) == masked(recorded)
+
+
 def masked(lines: str) -> str:
     """The output with the rule set's digest masked: every rule edit changes the digest, and this
     test is about decisions (the digest has tests of its own)."""

@@ -4,6 +4,7 @@ import enforcement_rules as er
 rules = er.load_rules()                       # the bundled rules/, or er.load_rules(path)
 decision = er.decide({"kind": "blocked_exits", "occurred_on": "2025-09-09"}, rules=rules)
 decision.measures, decision.penalties, decision.fines, decision.to_dict()
+er.decide_inspection({"findings": [facts, other_facts]})  # one inspection, several findings
 print(er.explain({"kind": "blocked_exits", "occurred_on": "2025-09-09"}))  # in words
 """
 
@@ -22,6 +23,7 @@ from .contract.errors import (
 )
 from .contract.facts import Violation
 from .contract.fines import FineRange
+from .contract.inspection import Inspection, InspectionDecision
 from .contract.version import library_version
 from .contract.vocabulary import (
     Authority,
@@ -38,6 +40,7 @@ from .contract.vocabulary import (
     Sector,
 )
 from .deciding.decider import Decider, decide, decide_many, default_rules
+from .deciding.inspection import decide_inspection
 from .review.explain import explain_facts as explain
 from .rulebook.loader import bundled_rules_dir, load_rules
 from .rulebook.model import Rule, RuleSet
@@ -60,6 +63,8 @@ __all__ = [
     "FiredRule",
     "Hazard",
     "Hearing",
+    "Inspection",
+    "InspectionDecision",
     "Measure",
     "NoApplicableLawError",
     "Penalty",
@@ -77,6 +82,7 @@ __all__ = [
     "Violation",
     "bundled_rules_dir",
     "decide",
+    "decide_inspection",
     "decide_many",
     "default_rules",
     "explain",

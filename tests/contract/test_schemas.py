@@ -77,7 +77,8 @@ def test_defaults_published_are_the_defaults_the_code_applies(rules: er.RuleSet)
 def test_every_decision_key_is_published_and_described(decider: er.Decider) -> None:
     schema = schemas.decision_schema()
     written = decider.decide(BASE).to_dict(trace=True, facts=decider.violation(BASE))
-    assert set(schema["properties"]) == set(written)
+    # `suggested` is written only where a benchmark row applies (tests/deciding/test_discretion)
+    assert set(schema["properties"]) == {*written, "suggested"}
     assert set(schema["required"]) == set(decider.decide(BASE).to_dict())
     assert all("description" in p for p in schema["properties"].values())
     fine = schema["$defs"]["FineRange"]["properties"]
@@ -226,14 +227,21 @@ def test_every_example_case_and_rule_file_example_is_valid_facts(
 
 def test_every_recorded_golden_decision_is_a_valid_decision(rules: er.RuleSet) -> None:
     check = validator(schemas.decision_schema(labels(rules)))
+    golden = REPO / "tests" / "fixtures" / "golden"
     lines = [
         line
-        for path in sorted((REPO / "tests" / "fixtures" / "golden").glob("*.jsonl"))
+        for path in sorted(golden.glob("*.jsonl"))
+        if not path.name.startswith("inspections.")
         for line in path.read_text("utf-8").splitlines()
     ]
     assert len(lines) >= 10
     for line in lines:
         assert [e.message for e in check.iter_errors(json.loads(line))] == []
+    inspections = validator(schemas.inspection_decision_schema(labels(rules)))
+    recorded = (golden / "inspections.decisions.jsonl").read_text("utf-8").splitlines()
+    assert len(recorded) >= 4
+    for line in recorded:
+        assert [e.message for e in inspections.iter_errors(json.loads(line))] == []
 
 
 def test_the_schema_catches_a_decision_that_strays(decider: er.Decider) -> None:

@@ -19,6 +19,7 @@ from enforcement_rules.deciding import engine as engine_module
 from enforcement_rules.deciding.engine import Engine
 from enforcement_rules.deciding.normalise import normalise
 from enforcement_rules.rulebook.network import MAX_STACK, Network, rule_paths
+from enforcement_rules.rulebook.tree import DATA_FOLDERS
 
 MINIMAL = Path(__file__).resolve().parents[1] / "fixtures" / "minimal_rules"
 SYNTHETIC = "demo_law/2020/art002_synthetic.yaml"
@@ -95,8 +96,8 @@ def five_times_the_bundled_rules(root: Path) -> Path:
         ]
         for file in sorted(source.rglob("*.yaml")):
             relative = file.relative_to(source)
-            if len(relative.parts) == 1 or relative.parts[0] == "cases":
-                continue  # catalogues and the case-law file stay single
+            if len(relative.parts) == 1 or relative.parts[0] in DATA_FOLDERS:
+                continue  # catalogues and the data files (case law, benchmarks) stay single
             text = file.read_text("utf-8")
             text = pattern.sub(rf"\1{suffix}", text)
             text = re.sub(r"(- id: )(\S+)", rf"\1\2-c{copy}", text)

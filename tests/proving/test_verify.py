@@ -140,8 +140,9 @@ def test_an_overlapping_window_is_reported(tmp_path: Path) -> None:
 @pytest.mark.exhaustive
 def test_pending_files_are_listed_but_do_not_fail(rules: er.RuleSet) -> None:
     pending = [p for p in rules.provisions if p.review == "pending"]
+    benchmarks = [b for b in rules.benchmarks if b.review == "pending"]  # listed too
     report = verify(rules, run_rule_examples=False)
-    assert report.count("pending") == len(pending) > 0
+    assert report.count("pending") == len(pending) + len(benchmarks) > len(pending) > 0
     assert report.ok, report.to_text()
 
 

@@ -58,3 +58,11 @@ def test_a_case_log_that_cannot_be_opened_is_refused_with_a_message(tmp_path: Pa
     done = _serve("--port", "0", "--db", str(not_a_log))
     assert done.returncode == 1
     assert "not an enforcement-rules event log" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_bad_benchmark_file_stops_the_service_before_it_serves(tmp_path: Path) -> None:
+    bad = tmp_path / "bureau.yaml"
+    bad.write_text("benchmark: bureau\n", encoding="utf-8")
+    status, err = run("serve", "--benchmark", str(bad))
+    assert status == 2
+    assert str(bad) in err and "rows" in err and "Traceback" not in err

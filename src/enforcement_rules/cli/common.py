@@ -60,13 +60,18 @@ class Command:
         value = getattr(self.args, "rules", None)
         return None if value is None else str(value)
 
+    @property
+    def benchmarks(self) -> tuple[str, ...]:
+        """`--benchmark ID|FILE`, repeatable: discretion benchmarks applied beside the rules."""
+        return tuple(getattr(self.args, "benchmark", None) or ())
+
     def rules(self, directory: str | None = None) -> RuleSet:
         """The rule set to use: `directory`, else `--rules`, else the bundled one (loaded once;
-        `RuleSetError` when it does not load)."""
+        `RuleSetError` when it does not load), with the `--benchmark`s applied."""
         if directory is not None:
-            return _load(directory)
+            return _load(directory, self.benchmarks)
         if self._rules is None:
-            self._rules = _load(self.rules_dir)
+            self._rules = _load(self.rules_dir, self.benchmarks)
         return self._rules
 
     def print(self, text: str = "") -> None:
@@ -90,9 +95,9 @@ class Command:
         return Progress(self.err, label)
 
 
-def _load(directory: str | None) -> RuleSet:
+def _load(directory: str | None, benchmarks: tuple[str, ...] = ()) -> RuleSet:
     started = time.perf_counter()
-    rules = load_rules(directory)
+    rules = load_rules(directory, benchmarks=benchmarks)
     log.info(
         "loaded %s: %d rules in %d files, %.2f s",
         rules.source,
@@ -166,6 +171,14 @@ def common_options() -> argparse.ArgumentParser:
         metavar="DIR",
         default=argparse.SUPPRESS,
         help="rules directory (default: the bundled rules)",
+    )
+    common.add_argument(
+        "--benchmark",
+        metavar="ID|FILE",
+        action="append",
+        default=argparse.SUPPRESS,
+        help="apply a discretion benchmark: a bundled one's id (e.g. shanxi-2021) or a "
+        "bureau's own file (docs/discretion.md); repeatable",
     )
     common.add_argument(
         "-v",

@@ -13,8 +13,10 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..contract.errors import EnforcementRulesError, error_object
+from ..contract.inspection import Inspection
 from ..contract.lines import json_line, open_lines, read_items
 from ..deciding.decider import Decider
+from ..deciding.inspection import InspectionDecider
 from ..review.explain import LANGS, Lang, explain
 from .common import (
     EXIT_BAD_INPUT,
@@ -35,6 +37,12 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     )
     input_argument(decide, "input", "FILE", "a JSON or JSON Lines file")
     decide.add_argument("--trace", action="store_true", help="add the trace of fired rules")
+    decide.add_argument(
+        "--inspection",
+        action="store_true",
+        help="each input line is one inspection ({findings, same_act, ref}): each finding "
+        "decided, then combined into one decision (docs/vocabulary.md, Inspections)",
+    )
     decide.set_defaults(run=run_decide)
     explain_cmd = commands.add_parser(
         "explain",
@@ -77,7 +85,32 @@ def _run(command: Command, *, as_text: bool) -> int:
     except OSError as error:
         print(f"cannot read {source}: {error.strerror or error}", file=command.err)
         return EXIT_BAD_INPUT
+    if getattr(command.args, "inspection", False):
+        return decide_inspections(command, InspectionDecider(decider), lines)
     return decide_lines(command, decider, lines, as_text=as_text)
+
+
+def decide_inspections(command: Command, decider: InspectionDecider, lines: Iterable[bytes]) -> int:
+    """Decide every line as an inspection; a bad line gets an error object in its place."""
+    out, err = command.out, command.err
+    trace = bool(getattr(command.args, "trace", False))
+    today = dt.date.today()
+    status = EXIT_OK
+    with command.progress("deciding inspections") as progress:
+        for number, data in read_items(lines):
+            progress(f"line {number:,}")
+            try:
+                if isinstance(data, EnforcementRulesError):
+                    raise data
+                inspection = Inspection.from_dict(data, kinds=decider.rules.kinds, today=today)
+                decided = decider.decide(inspection)
+            except EnforcementRulesError as error:
+                status = EXIT_BAD_INPUT
+                print(f"line {number}: {error}", file=err)
+                print(json_line({"line": number, "error": error_object(error)}), file=out)
+                continue
+            print(decided.to_json(trace=trace), file=out)
+    return status
 
 
 def decide_lines(

@@ -13,7 +13,7 @@ from .citation import Citation
 from .codec import CONVERTER, field_errors
 from .errors import FactErrors
 from .facts import Violation
-from .fines import FineRange
+from .fines import FineRange, json_amount
 from .lines import json_line
 from .vocabulary import (
     AccidentGrade,
@@ -81,6 +81,33 @@ class Candidate:
 
 
 @attrs.frozen
+class Suggestion:
+    """The band a discretion benchmark (裁量基准) gives one fine target inside its statutory
+    range: which benchmark, row and tier, and that row's source and review status."""
+
+    target: FineTarget
+    min_yuan: float
+    max_yuan: float
+    #: The law version of the fine it narrows (a party's version, as in `fines`).
+    law_version: str
+    benchmark: str
+    benchmark_zh: str
+    row: str
+    row_number: str
+    tier: int
+    tier_zh: str
+    source: str
+    review: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return attrs.asdict(self, recurse=False) | {
+            "target": self.target.value,
+            "min_yuan": json_amount(self.min_yuan),
+            "max_yuan": json_amount(self.max_yuan),
+        }
+
+
+@attrs.frozen
 class Provenance:
     """What produced a decision: the library, the rule set's content, and the fired rules whose
     legal review is still pending (empty: every fired rule is verified)."""
@@ -113,6 +140,8 @@ class Decision:
     #: The accident grade the decision used (derived by rules from the figures, or stated).
     accident_grade: AccidentGrade | None = None
     fines: tuple[FineRange, ...]
+    #: The bands the applied discretion benchmarks give inside `fines` (absent in JSON if none).
+    suggested: tuple[Suggestion, ...] = ()
     penalty_adjustment: PenaltyAdjustment = PenaltyAdjustment.NONE
     procedure: Procedure | None
     summary_thresholds_yuan: Mapping[str, float] | None = None
@@ -142,6 +171,10 @@ class Decision:
             ),
             "accident_grade": None if self.accident_grade is None else self.accident_grade.value,
             "fines": [fine.to_dict() for fine in self.fines],
+        }
+        if self.suggested:
+            data["suggested"] = [suggestion.to_dict() for suggestion in self.suggested]
+        data |= {
             "penalty_adjustment": self.penalty_adjustment.value,
             "procedure": None if self.procedure is None else self.procedure.value,
             "summary_thresholds_yuan": _amounts(self.summary_thresholds_yuan),

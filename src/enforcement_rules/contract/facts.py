@@ -60,6 +60,21 @@ def _check_count(_: Violation, attribute: attrs.Attribute[int], value: int) -> N
         raise FactError(attribute.name, f"{excerpt(value)} is not a count of persons", allowed)
 
 
+def _check_optional_count(_: Violation, attribute: attrs.Attribute[int | None], value: Any) -> None:
+    """A whole number from 0 to `MAX_COUNT`, or null (a tier fact not stated)."""
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_COUNT:
+        allowed = f"a whole number from 0 to {MAX_COUNT:,}, or null"
+        raise FactError(attribute.name, f"{excerpt(value)} is not a count", allowed)
+
+
+def _check_optional_bool(_: Violation, attribute: attrs.Attribute[bool | None], value: Any) -> None:
+    if value is not None and not isinstance(value, bool):
+        allowed = ("true", "false", "null")
+        raise FactError(attribute.name, f"{excerpt(value)} is not a boolean or null", allowed)
+
+
 MAX_REF_LENGTH = 200
 
 
@@ -174,6 +189,15 @@ class Violation:
     annual_income_yuan: float | None = attrs.field(default=None, validator=_check_amount)
     especially_serious: bool = attrs.field(default=False, validator=_check_bool)
     licence_status: LicenceStatus = attrs.field(default=LicenceStatus.VALID, converter=_licence)
+    #: Tier facts of the discretion benchmarks (裁量基准): never read by rules, only by the
+    #: benchmark rows that narrow a fine range; null where not stated (no tier is chosen on them).
+    instances: int | None = attrs.field(default=None, validator=_check_optional_count)
+    employees: int | None = attrs.field(default=None, validator=_check_optional_count)
+    duration_days: int | None = attrs.field(default=None, validator=_check_optional_count)
+    repeat_offence: bool | None = attrs.field(default=None, validator=_check_optional_bool)
+    corrected_before_decision: bool | None = attrs.field(
+        default=None, validator=_check_optional_bool
+    )
     #: The caller's own id for the finding: never read by rules, echoed in the decision.
     ref: str | None = attrs.field(default=None, validator=_check_ref)
 

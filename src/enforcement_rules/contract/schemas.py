@@ -36,6 +36,7 @@ from .errors import (
 )
 from .facts import MAX_AMOUNT_YUAN, MAX_COUNT, MAX_REF_LENGTH, Violation
 from .fines import FineRange
+from .inspection import MAX_FINDINGS, InspectionDecision
 from .vocabulary import Code, FineTarget, Penalty
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -135,6 +136,28 @@ FACT_FIELDS: dict[str, tuple[str, str]] = {
         "调用方编号",
         "the caller's own id for the finding; never read by rules, echoed in the decision",
     ),
+    "instances": (
+        "违法行为涉及的处数、人次或台（套）数",
+        "discretion tier fact: how many places, persons or items the violation concerns (the "
+        "benchmark row says which); null: not stated",
+    ),
+    "employees": (
+        "从业人员人数",
+        "discretion tier fact: the unit's headcount; null: not stated",
+    ),
+    "duration_days": (
+        "违法行为持续天数",
+        "discretion tier fact: how many days the violation lasted; null: not stated",
+    ),
+    "repeat_offence": (
+        "在基准规定的期限内再次违反",
+        "discretion tier fact: the same violation again within the period the benchmark row "
+        "names (e.g. one year); null: not stated",
+    ),
+    "corrected_before_decision": (
+        "作出处罚决定前已改正",
+        "discretion tier fact: the violation was put right before the decision; null: not stated",
+    ),
 }
 
 #: What the validators accept beyond the JSON type, per fact field (from their constants).
@@ -145,6 +168,9 @@ _FACT_LIMITS: dict[str, Schema] = {
     "deaths": {"minimum": 0, "maximum": MAX_COUNT},
     "serious_injuries": {"minimum": 0, "maximum": MAX_COUNT},
     "ref": {"maxLength": MAX_REF_LENGTH, "pattern": PRINTABLE_PATTERN},
+    "instances": {"minimum": 0, "maximum": MAX_COUNT},
+    "employees": {"minimum": 0, "maximum": MAX_COUNT},
+    "duration_days": {"minimum": 0, "maximum": MAX_COUNT},
 }
 
 #: The meaning of each decision key (docs/vocabulary.md), published as its description.
@@ -156,6 +182,8 @@ DECISION_FIELDS: dict[str, str] = {
     "competent_authority": "the authority that decides instead of the bureau, or null",
     "accident_grade": "the accident grade the decision used (derived or stated), or null",
     "fines": "a fine range per target; mandatory is false for 可以处",
+    "suggested": "the band an applied discretion benchmark (裁量基准) gives inside a fine's range, "
+    "with its benchmark, row, tier, source and review; present only when some row applies",
     "penalty_adjustment": "从轻 / 减轻 / 不予处罚, or time-barred",
     "procedure": "简易程序 or 一般程序; null when no penalty",
     "summary_thresholds_yuan": "with summary_if_fine_within: the amounts (unit, individual)",
@@ -214,7 +242,7 @@ _FORMS: dict[type, _Form] = {
         },
     ),
     Decision: _Form(
-        optional=("trace", "candidates", "facts"),
+        optional=("trace", "candidates", "facts", "suggested"),
         extra={"facts": _facts_of_trace},
         descriptions=DECISION_FIELDS,
     ),
@@ -485,6 +513,72 @@ def decision_schema(kinds: KindLabels | None = None) -> Schema:
         title="Decision",
         description="What the law allows for one violation (docs/vocabulary.md); with the "
         "trace, every fired rule, the law versions considered and the facts as validated.",
+    )
+
+
+def inspection_definition(builder: SchemaBuilder) -> Schema:
+    """An inspection's JSON form (`Inspection.from_dict`): findings, same-act groups, ref."""
+
+    def build() -> Schema:
+        return {
+            "title": "Inspection",
+            "description": "the findings of one inspection of one unit, decided on one day "
+            "(docs/vocabulary.md, Inspections)",
+            "type": "object",
+            "properties": {
+                "findings": {
+                    "description": "the facts of each finding; every finding states the same "
+                    "decided_on (one decision)",
+                    "type": "array",
+                    "minItems": 1,
+                    "maxItems": MAX_FINDINGS,
+                    "items": builder.facts(),
+                },
+                "same_act": {
+                    "description": "groups of finding positions (0-based) that are one act "
+                    "breaking several provisions: fined once",
+                    "type": "array",
+                    "items": {
+                        "type": "array",
+                        "minItems": 2,
+                        "uniqueItems": True,
+                        "items": {"type": "integer", "minimum": 0},
+                    },
+                    "default": [],
+                },
+                "ref": {
+                    "description": "the caller's id for the inspection, echoed",
+                    "type": ["string", "null"],
+                    "maxLength": MAX_REF_LENGTH,
+                    "default": None,
+                },
+            },
+            "required": ["findings"],
+            "additionalProperties": False,
+        }
+
+    return builder.ref("Inspection", build)
+
+
+def inspection_schema(kinds: KindLabels | None = None) -> Schema:
+    builder = SchemaBuilder(kinds=kinds)
+    return builder.document(
+        "inspection",
+        inspection_definition(builder),
+        title="Inspection",
+        description="Several findings of one inspection against one unit: the input of an "
+        "inspection decision (docs/vocabulary.md, Inspections).",
+    )
+
+
+def inspection_decision_schema(kinds: KindLabels | None = None) -> Schema:
+    builder = SchemaBuilder(kinds=kinds)
+    return builder.document(
+        "inspection-decision",
+        builder.output(InspectionDecision),
+        title="InspectionDecision",
+        description="An inspection decided: each finding's decision, the acts, the bureau's "
+        "combined decision and the findings other authorities decide (docs/vocabulary.md).",
     )
 
 

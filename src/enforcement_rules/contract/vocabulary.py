@@ -275,6 +275,11 @@ FACT_FIELDS: dict[str, tuple[str, str]] = {
     "harmful_consequences": ("造成危害后果", "harmful consequences"),
     "circumstances": ("从轻、减轻、不予处罚情节", "circumstances"),
     "ref": ("调用方编号", "caller's reference"),
+    "instances": ("违法行为涉及的处数、人次或台（套）数", "places, persons or items concerned"),
+    "employees": ("从业人员人数", "the unit's headcount"),
+    "duration_days": ("违法行为持续天数", "days the violation lasted"),
+    "repeat_offence": ("在规定期限内再次违反", "repeated within the benchmark's period"),
+    "corrected_before_decision": ("作出处罚决定前已改正", "corrected before the decision"),
     "discovered_after_full_years": (
         "自违法行为发生至被发现已满（年）",
         "full years from occurrence to discovery",

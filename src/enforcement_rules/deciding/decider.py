@@ -26,6 +26,7 @@ from ..contract.vocabulary import PenaltyBasis
 from ..rulebook.loader import load_rules
 from ..rulebook.model import RuleSet, in_force
 from . import derived
+from .discretion import with_suggestions
 from .engine import Engine
 from .forksafe import ForkSafeLock
 from .normalise import normalise
@@ -64,6 +65,7 @@ class Decider:
         self._batch_size = batch_size
         self._cache_lock = ForkSafeLock()
         self._kinds = frozenset(rules.kinds)
+        self._benchmarked = bool(rules.applied_benchmarks)
         by_occurrence = [p for p in rules.provisions if p.applies_by == "occurred_on"]
         self._version_bounds = sorted(
             {p.in_force_from for p in by_occurrence}
@@ -214,6 +216,8 @@ class Decider:
             if not any(by_income(known[key]) for key in keys):
                 with self._cache_lock:
                     self._remember(self._chosen, chosen_key, chosen)
+        if self._benchmarked:  # the tier facts are not part of any cache key: per fact
+            chosen = with_suggestions(self.rules, violation, chosen)
         if violation.ref is not None:
             return attrs.evolve(chosen, ref=violation.ref)
         return chosen

@@ -203,6 +203,16 @@ def verify(
                     "pending", f"{rules.relative(provision.file)}: {provision.review_note.strip()}"
                 )
             )
+    for benchmark in rules.benchmarks:  # proved on loading; a pending one is listed
+        if benchmark.review == "pending":
+            applied = "applied" if benchmark.applied else "not applied (select it by its id)"
+            findings.append(
+                Finding(
+                    "pending",
+                    f"{benchmark.file}: discretion benchmark {benchmark.id}, "
+                    f"{len(benchmark.rows)} row(s), {applied}: {benchmark.review_note}",
+                )
+            )
     findings += [Finding("ignored", f"{file}: {reason}") for file, reason in rules.ignored]
     return Report(tuple(findings), walked, len(rules.rules), time.perf_counter() - started)
 

@@ -42,6 +42,7 @@ from ..contract.errors import (
     RuleSetError,
 )
 from ..contract.facts import Violation
+from ..contract.fines import yuan
 from ..deciding.decider import Decider
 from ..proving.space import MAX_CLASSES, canonical_text, input_facts, subspaces
 from ..rulebook.loader import CATALOGUES
@@ -474,8 +475,35 @@ def _rule_view(rule: Rule, root: str) -> dict[str, Any]:
 
 
 def catalogue_changes(old: RuleSet, new: RuleSet) -> tuple[Change, ...]:
-    """Edits of kinds, laws, routing and procedure versions, entry by entry."""
-    return tuple(_changes(_catalogue_view(old), _catalogue_view(new), 3))
+    """Edits of kinds, laws, routing and procedure versions, entry by entry; then the discretion
+    benchmarks' bands, band by band (`benchmark shanxi-2021 wsl2021-99-1 tier 3 overdue unit`)."""
+    found = _changes(_catalogue_view(old), _catalogue_view(new), 3)
+    before, after = _bands_view(old), _bands_view(new)
+    for key in dict.fromkeys([*before, *after]):
+        if before.get(key) != after.get(key):
+            found.append(Change(f"benchmark {key}", before.get(key), after.get(key)))
+    return tuple(found)
+
+
+def _bands_view(rules: RuleSet) -> dict[str, str]:
+    """Every band of every loaded benchmark, and each benchmark's window and whether it applies
+    (a tier's condition is part of its key: a tier moved is a band removed and one added)."""
+    view: dict[str, str] = {}
+    for benchmark in rules.benchmarks:
+        until = benchmark.in_force_until or "…"
+        view[f"{benchmark.id} window"] = f"{benchmark.in_force_from} – {until}" + (
+            "" if benchmark.applied else " (not applied unless selected)"
+        )
+        for row in benchmark.rows:
+            for tier in row.tiers:
+                for stage, bands in tier.bands.items():
+                    for band in bands:
+                        key = (
+                            f"{benchmark.id} {row.id} tier {tier.number} ({tier.text_zh}) "
+                            f"{stage} {band.target.value}"
+                        )
+                        view[key] = f"{yuan(band.min_yuan)}–{yuan(band.max_yuan)}"
+    return view
 
 
 def _catalogue_view(rules: RuleSet) -> dict[str, Any]:

@@ -30,7 +30,8 @@ import markupsafe
 
 from ..contract.citation import chinese_numeral
 from ..contract.fines import yuan
-from ..contract.vocabulary import FineTarget, PenaltyAdjustment
+from ..contract.vocabulary import FACT_FIELDS, FineTarget, PenaltyAdjustment
+from ..rulebook.benchmark import Band
 from ..rulebook.model import Provision, Rule, RuleSet
 from .coverage import deciding_rules
 from .explain import describe, describe_fine, in_words, review_label
@@ -87,6 +88,33 @@ class ItemView:
 
 
 @attrs.frozen
+class TierView:
+    number: int
+    text_zh: str
+    bands: str  # "责令限期改正 (first): 生产经营单位 10,000–20,000 元; …"
+
+
+@attrs.frozen
+class BenchmarkView:
+    """A discretion-benchmark row that narrows this provision (裁量基准), shown beside it."""
+
+    title: str  # 《…》（文号）
+    benchmark: str
+    row: str
+    number: str
+    item: str
+    kinds: str
+    by: str  # the tier fact, in words
+    scope: str
+    in_force: str
+    applied: bool
+    complete: bool
+    review: str
+    source: str
+    tiers: tuple[TierView, ...]
+
+
+@attrs.frozen
 class ArticleView:
     """One rule file: its provision, review status and rules (in the order the file has them)."""
 
@@ -105,6 +133,7 @@ class ArticleView:
     file: str
     rules: tuple[RuleView, ...]
     compare: str = ""  # the stem of its page across versions
+    benchmarks: tuple[BenchmarkView, ...] = ()
 
 
 @attrs.frozen
@@ -349,6 +378,56 @@ def _article(rules: RuleSet, provision: Provision, file_rules: Sequence[Rule]) -
         pending=_pending(provision),
         file=file,
         rules=tuple(_rule(rules, rule, file) for rule in sorted(file_rules, key=lambda r: r.line)),
+        benchmarks=benchmark_views(rules, provision),
+    )
+
+
+_STAGES = {"first": "责令限期改正 (first finding)", "overdue": "逾期未改正 (overdue)"}
+
+
+def benchmark_views(rules: RuleSet, provision: Provision) -> tuple[BenchmarkView, ...]:
+    """Every loaded benchmark row narrowing `provision`, the most local last."""
+    views: list[BenchmarkView] = []
+    for benchmark in sorted(rules.benchmarks, key=lambda b: (b.rank, b.id)):
+        for row in benchmark.rows:
+            if (row.law, row.version, row.article) != (
+                provision.law,
+                provision.version,
+                provision.article,
+            ):
+                continue
+            zh, en = FACT_FIELDS[row.by]
+            views.append(
+                BenchmarkView(
+                    title=f"《{benchmark.title_zh}》（{benchmark.document}）",
+                    benchmark=benchmark.id,
+                    row=row.id,
+                    number=row.number,
+                    item="" if row.item is None else f"第（{chinese_numeral(row.item)}）项",
+                    kinds=", ".join(f"{kind} {rules.kinds[kind].zh}" for kind in row.kinds),
+                    by=f"{zh} ({en}, `{row.by}`)",
+                    scope=benchmark.region or "全国 (national)",
+                    in_force=f"{benchmark.in_force_from} – {benchmark.in_force_until or ''}",
+                    applied=benchmark.applied,
+                    complete=row.complete,
+                    review=review_label(benchmark.review),
+                    source=benchmark.source,
+                    tiers=tuple(
+                        TierView(tier.number, tier.text_zh, _tier_bands(tier.bands))
+                        for tier in row.tiers
+                    ),
+                )
+            )
+    return tuple(views)
+
+
+def _tier_bands(bands: Mapping[str, Sequence[Band]]) -> str:
+    return "; ".join(
+        f"{_STAGES[stage]}: "
+        + ", ".join(
+            f"{band.target.zh} {yuan(band.min_yuan)}–{yuan(band.max_yuan)} 元" for band in found
+        )
+        for stage, found in bands.items()
     )
 
 

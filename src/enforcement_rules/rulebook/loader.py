@@ -12,7 +12,7 @@ import hashlib
 import itertools
 import json
 import logging
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -166,11 +166,22 @@ def schema_errors(doc: YamlDocument, schema: dict[str, Any], out: ErrorCollector
     return not found
 
 
-def load_rules(path: str | Path | None = None) -> RuleSet:
+def load_rules(path: str | Path | None = None, *, benchmarks: Sequence[str | Path] = ()) -> RuleSet:
     """Load and validate a rules directory (default: the bundled rules).
+
+    The directory's discretion benchmarks (`discretion/*.yaml`) are proved against its rules;
+    national ones apply. `benchmarks` applies more: a bundled benchmark's id, or the path of a
+    bureau's own benchmark file loaded beside the rules (docs/discretion.md).
 
     Raises `RuleSetError` listing every defect, each naming file, line, rule id and reason.
     """
+    from .combining import with_combining  # both read files with this module's helpers
+    from .discretion import with_benchmarks
+
+    return with_benchmarks(with_combining(_load_rules(path)), benchmarks)
+
+
+def _load_rules(path: str | Path | None = None) -> RuleSet:
     root = Path(path) if path is not None else bundled_rules_dir()
     if not root.is_dir():
         raise RuleSetError([RuleFileError(str(root), None, None, "not a rules directory")])

@@ -23,6 +23,8 @@ from ..contract.vocabulary import (
     PenaltyBasis,
     Section,
 )
+from .benchmark import Benchmark
+from .combination import Combining
 from .conditions import Condition, atoms
 
 #: The message field that holds the date choosing a law version (`occurred_on`, or the decision
@@ -322,6 +324,11 @@ class RuleSet:
     data_files: Mapping[str, str] = attrs.field(factory=dict, repr=False)
     #: Files of the directory that are not read, with the reason (`check` lists them).
     ignored: tuple[tuple[str, str], ...] = ()
+    #: Discretion benchmarks loaded and proved (`rulebook.discretion`); `applied` ones narrow
+    #: decisions' fines into `suggested` bands.
+    benchmarks: tuple[Benchmark, ...] = ()
+    #: The law on combining one inspection's findings (`rulebook.combining`); None: not encoded.
+    combining: Combining | None = None
 
     _by_id: Mapping[str, Rule] = attrs.field(init=False, repr=False, eq=False)
     _decider: object = attrs.field(init=False, default=None, repr=False, eq=False)
@@ -433,6 +440,10 @@ class RuleSet:
             return Path(file).relative_to(self.source).as_posix()
         except ValueError:
             return file
+
+    @property
+    def applied_benchmarks(self) -> tuple[Benchmark, ...]:
+        return tuple(benchmark for benchmark in self.benchmarks if benchmark.applied)
 
     def large_fine_on(self, day: dt.date) -> LargeFineAmounts | None:
         """The amounts in force on `day`: the province's where it set some, else the national."""

@@ -23,9 +23,17 @@ from ..contract.errors import RuleFileError
 #: Files of a rules directory that are read by another stage with their own schema, and why.
 DATA_FILES: dict[str, str] = {
     "cases/case_law.yaml": "enforcement-case thresholds, read by enforcement_rules.cases",
+    "inspections/combining.yaml": "how an inspection's findings are combined, read by "
+    "enforcement_rules.rulebook.combining",
+}
+#: Folders whose every YAML file is a data file of one stage (any name), and which stage.
+DATA_FOLDER_FILES: dict[str, str] = {
+    "discretion": "discretion benchmarks, read by enforcement_rules.rulebook.discretion",
 }
 #: Folders that hold only declared data files: anything else in them is an error, not a rule.
-DATA_FOLDERS = frozenset(PurePosixPath(name).parts[0] for name in DATA_FILES)
+DATA_FOLDERS = frozenset(PurePosixPath(name).parts[0] for name in DATA_FILES) | frozenset(
+    DATA_FOLDER_FILES
+)
 YAML_SUFFIXES = (".yaml", ".yml")
 MAX_FILE_BYTES = 1024 * 1024
 
@@ -67,7 +75,11 @@ def read_tree(root: Path) -> Tree:
             path = here / name
             relative = path.relative_to(root).as_posix()
             top = PurePosixPath(relative).parts[0]
-            declared = relative in DATA_FILES
+            declared = relative in DATA_FILES or (
+                top in DATA_FOLDER_FILES
+                and len(PurePosixPath(relative).parts) == 2
+                and name.lower().endswith(YAML_SUFFIXES)
+            )
             if not declared and not name.lower().endswith(YAML_SUFFIXES):
                 if top in DATA_FOLDERS:
                     errors.append(_refused(root, relative, _not_declared(top)))
@@ -84,6 +96,10 @@ def read_tree(root: Path) -> Tree:
 
 
 def _not_declared(folder: str) -> str:
+    if folder in DATA_FOLDER_FILES:
+        return (
+            f"the {folder}/ folder holds only {DATA_FOLDER_FILES[folder]} (*.yaml, no subfolders)"
+        )
     known = ", ".join(name for name in DATA_FILES if name.startswith(f"{folder}/"))
     return f"the {folder}/ folder holds only its declared data files ({known}), not rule files"
 

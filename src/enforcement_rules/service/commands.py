@@ -72,6 +72,13 @@ def add_serve_parser(
         serve_cmd.add_argument(
             "--rules", dest="serve_rules", metavar="DIR", help="rules directory (default: bundled)"
         )
+        serve_cmd.add_argument(
+            "--benchmark",
+            dest="serve_benchmarks",
+            metavar="ID|FILE",
+            action="append",
+            help="apply a discretion benchmark: a bundled one's id or a bureau's own file",
+        )
     serve_cmd.add_argument(
         "--db", metavar="FILE", help="the case log (SQLite, as `case`); without it no /v1/cases"
     )
@@ -110,10 +117,17 @@ def serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print("--max-body-bytes and --max-batch must be at least 1", file=err)
         return EXIT_BAD_INPUT
     try:
-        rules = load_rules(getattr(args, "serve_rules", None) or getattr(args, "rules", None))
+        rules = load_rules(
+            getattr(args, "serve_rules", None) or getattr(args, "rules", None),
+            benchmarks=tuple(
+                getattr(args, "serve_benchmarks", None) or getattr(args, "benchmark", None) or ()
+            ),
+        )
     except RuleSetError as error:
         print(error, file=err)
         return EXIT_BAD_RULES
+    applied = ", ".join(b.id for b in rules.applied_benchmarks) or "none"
+    print(f"discretion benchmarks applied: {applied}", file=err)
     try:
         run(
             rules,

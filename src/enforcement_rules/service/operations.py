@@ -2,10 +2,9 @@
 
 `OPERATIONS` is the one table of the API: the HTTP layer (`app`) routes by it and the OpenAPI
 document (`openapi`) is built from it and from the published schemas, so the two cannot
-disagree. To add an operation (`POST /v1/decide_inspection` once `decide_inspection` exists):
-write its handler, add one `Operation` to the table naming its body and response schemas (their
-definitions generated in the stage that validates them), and the route and the OpenAPI entry
-follow.
+disagree. To add an operation: write its handler, add one `Operation` to the table naming its
+body and response schemas (their definitions generated in the stage that validates them), and
+the route and the OpenAPI entry follow.
 
 Errors are the library's own: each handler raises them, `answer` turns every
 `EnforcementRulesError` into its status and error objects (`contract.schemas.error_objects`),
@@ -35,6 +34,7 @@ from ..contract.errors import (
     RuleSetError,
 )
 from ..contract.facts import Violation
+from ..contract.inspection import InspectionDecision
 from ..contract.schemas import (
     DIALECT,
     Schema,
@@ -42,9 +42,11 @@ from ..contract.schemas import (
     date_schema,
     error_objects,
     errors_definition,
+    inspection_definition,
 )
 from ..contract.version import library_version
 from ..deciding.decider import decider_for
+from ..deciding.inspection import InspectionDecider
 from ..rulebook.model import RuleSet
 from . import views
 from .published import PUBLISHED, UnknownSchemaError, kind_labels, published
@@ -89,6 +91,7 @@ class Service:
     def __init__(self, rules: RuleSet, *, db: str | None = None, limits: Limits | None = None):
         self.rules = rules
         self.decider = decider_for(rules)
+        self.inspections = InspectionDecider(self.decider)
         self.deriver = cases.service.deriver(rules)
         self.db = db
         self.limits = limits or Limits()
@@ -210,6 +213,14 @@ def decide_many(service: Service, request: Request) -> Answer:
             results[index] = {"decision": _decided(decided, violation, trace)}
     failed = sum(1 for result in results if result is not None and "errors" in result)
     return Answer(200, {"results": results, "decided": len(items) - failed, "failed": failed})
+
+
+def decide_inspection(service: Service, request: Request) -> Answer:
+    """One inspection: each finding decided, then combined (a bad finding fails the request,
+    its error naming it: `findings[2].kind`)."""
+    trace = _flag(request, "trace")
+    inspection = service.inspections.inspection(request.body)
+    return Answer(200, service.inspections.decide(inspection).to_dict(trace=trace))
 
 
 def _one(service: Service, violation: Violation) -> Decision | EnforcementRulesError:
@@ -380,6 +391,14 @@ def _decision(builder: SchemaBuilder) -> Schema:
     return builder.type_schema(Decision)
 
 
+def _inspection(builder: SchemaBuilder) -> Schema:
+    return inspection_definition(builder)
+
+
+def _inspection_decision(builder: SchemaBuilder) -> Schema:
+    return builder.type_schema(InspectionDecision)
+
+
 def _batch_body(limit: int) -> SchemaOf:
     def build(builder: SchemaBuilder) -> Schema:
         return {
@@ -502,6 +521,22 @@ def operations(limits: Limits) -> tuple[Operation, ...]:
             params=(_TRACE,),
             body=_batch_body(limits.max_batch),
             blocking=True,
+        ),
+        Operation(
+            "decide_inspection",
+            "POST",
+            "/v1/decide_inspection",
+            "decisions",
+            "Decide one inspection: several findings against one unit, combined",
+            decide_inspection,
+            {
+                200: Reply(
+                    "each finding's decision and the combined decision", _inspection_decision
+                ),
+                422: _INPUT,
+            },
+            params=(_TRACE,),
+            body=_inspection,
         ),
         Operation(
             "explain",
