@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import itertools
 import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from functools import cache
 from typing import Any, Literal, TypeVar, overload
-
-import attrs
 
 from ..contract.decision import Decision
 from ..contract.errors import EnforcementRulesError, NoApplicableLawError, UncoveredKindError
@@ -25,15 +24,19 @@ from ..contract.facts import Violation
 from ..rulebook.loader import load_rules
 from ..rulebook.model import RuleSet, in_force
 from . import derived
+from .bounded import BoundedCache
 from .engine import Engine
 from .forksafe import ForkSafeLock
 from .normalise import normalise
 from .partition import Partition
 from .resolve import Resolver, by_income, procedure_version
+from .table import MISSING, FastKey, ref_of, with_ref
 from .temporal import choose
 
 Facts = Violation | Mapping[str, Any]
 T = TypeVar("T")
+#: In the final-decision table: the class's fines follow the income, see the income table.
+_BY_INCOME: Any = object()
 
 
 class Decider:
@@ -46,9 +49,14 @@ class Decider:
         cache_size: int = 100_000,
         batch_size: int = 512,
         today: Callable[[], dt.date] = dt.date.today,
+        table_bytes: int = 256 * 2**20,
+        chunk_size: int = 4096,
     ):
         """`today` gives the decision day of facts that state no `decided_on` (no date of the
-        facts may lie after it); the real date unless a caller fixes it."""
+        facts may lie after it); the real date unless a caller fixes it. `table_bytes` bounds
+        the final-decision table (`table`) by the memory its keys take; `cache_size` bounds
+        the per-class caches behind it by count (0: no caching at all, table included).
+        `chunk_size` facts are validated and decided together (streaming, `decide_iter`)."""
         self.rules = rules
         self._today = today
         self._engine = Engine(rules)
@@ -60,6 +68,12 @@ class Decider:
             OrderedDict() for _ in self._partition.groups
         ]
         self._cache_size = cache_size
+        self._chunk_size = max(1, chunk_size)
+        self._resolutions: OrderedDict[Hashable, Decision] = OrderedDict()
+        self._table: BoundedCache[Decision] = BoundedCache(table_bytes if cache_size else 0)
+        self._by_income: BoundedCache[Decision] = BoundedCache(
+            table_bytes // 4 if cache_size else 0
+        )
         self._batch_size = batch_size
         self._cache_lock = ForkSafeLock()
         self._kinds = frozenset(rules.kinds)
@@ -67,6 +81,13 @@ class Decider:
         self._version_bounds = sorted(
             {p.in_force_from for p in by_occurrence}
             | {p.in_force_until for p in by_occurrence if p.in_force_until is not None}
+        )
+        ordinals = [day.toordinal() for day in self._version_bounds]
+        self._fast = FastKey(
+            self._partition,
+            lambda occurred, decided: (
+                bisect.bisect_right(ordinals, occurred) != bisect.bisect_right(ordinals, decided)
+            ),
         )
 
     @property
@@ -103,28 +124,102 @@ class Decider:
     ) -> list[Decision] | list[Decision | EnforcementRulesError]:
         """Decide a batch; the same decisions as `decide` one by one, in input order.
 
-        `errors="raise"`: an invalid fact raises its error (noting its position) before anything
-        is decided. `errors="collect"`: each fact's error takes its place in the result and the
-        other facts are decided.
+        `errors="raise"`: an invalid fact raises its error (noting its position); the facts
+        before it may already be decided (and cached), none is returned. `errors="collect"`:
+        each fact's error takes its place in the result and the other facts are decided.
+        `many` may be any iterable: it is decided in chunks as it is read (`decide_iter`).
         """
-        collect = errors == "collect"
+        results: list[Decision | EnforcementRulesError] = []
+        for start, chunk in self._chunks(many, self._chunk_size):
+            results += self._decide_chunk(chunk, start, collect=errors == "collect")
+        return results
+
+    def decide_iter(
+        self, many: Iterable[Facts], *, chunk_size: int | None = None
+    ) -> Iterator[Decision | EnforcementRulesError]:
+        """Decide a stream of facts, yielding each decision (or the fact's error, in its place)
+        in input order; reads and decides `chunk_size` facts at a time, so memory stays bounded
+        whatever the input's length."""
+        for start, chunk in self._chunks(many, chunk_size or self._chunk_size):
+            yield from self._decide_chunk(chunk, start, collect=True)
+
+    @staticmethod
+    def _chunks(many: Iterable[Facts], size: int) -> Iterator[tuple[int, list[Facts]]]:
+        iterator = iter(many)
+        start = 0
+        while chunk := list(itertools.islice(iterator, size)):
+            yield start, chunk
+            start += len(chunk)
+
+    def _decide_chunk(
+        self, chunk: list[Facts], offset: int, *, collect: bool
+    ) -> list[Decision | EnforcementRulesError]:
+        """One chunk: facts whose class is in the final-decision table straight from it (see
+        `table`), the others by the full path, which then tables their decisions."""
+        today = self._today()
+        results: list[Decision | EnforcementRulesError | None] = [None] * len(chunk)
+        slow: list[int] = []
+        slow_keys: list[Hashable | None] = []
+        if self._table.max_bytes > 0:
+            fast, table, by_income = self._fast, self._table, self._by_income
+            day = today.toordinal()
+            with self._cache_lock:
+                for index, facts in enumerate(chunk):
+                    key = fast(facts, day) if type(facts) is dict else None
+                    if key is not None:
+                        found = table.get(key)
+                        if found is _BY_INCOME:
+                            found = by_income.get((key, fast.income(facts)))  # type: ignore[arg-type]
+                        if found is not None:
+                            ref = ref_of(facts)  # type: ignore[arg-type]
+                            if ref is None:
+                                results[index] = found
+                                continue
+                            if ref is not MISSING:
+                                results[index] = with_ref(found, ref)
+                                continue
+                    slow.append(index)
+                    slow_keys.append(key)
+        else:
+            slow = list(range(len(chunk)))
+            slow_keys = [None] * len(chunk)
+        if slow:
+            decided = self._full(
+                [chunk[index] for index in slow], [offset + i for i in slow], collect, today
+            )
+            with self._cache_lock:
+                for index, key, (result, chosen, income) in zip(
+                    slow, slow_keys, decided, strict=True
+                ):
+                    results[index] = result
+                    if key is None or chosen is None:
+                        continue
+                    if income:
+                        self._table.put(key, _BY_INCOME)
+                        self._by_income.put((key, self._fast.income(chunk[index])), chosen)  # type: ignore[arg-type]
+                    else:
+                        self._table.put(key, chosen)
+        return results  # type: ignore[return-value]
+
+    def _full(
+        self, many: list[Facts], positions: list[int], collect: bool, today: dt.date
+    ) -> list[tuple[Decision | EnforcementRulesError, Decision | None, bool]]:
+        """The full path: (result, the decision without `ref`, whether its fines follow the
+        income stated) for each fact. Errors name the fact's position in the caller's input."""
         failed: dict[int, EnforcementRulesError] = {}
 
         def fail(index: int, error: EnforcementRulesError) -> None:
-            error.add_note(f"in fact #{index}")
+            error.add_note(f"in fact #{positions[index]}")
             if not collect:
                 raise error
             failed.setdefault(index, error)
 
-        today = self._today()
         violations: dict[int, Violation] = {}
-        count = 0
-        for position, facts in enumerate(many):
-            count = position + 1
+        for index, facts in enumerate(many):
             try:
-                violations[position] = self.violation(facts, today=today)
+                violations[index] = self.violation(facts, today=today)
             except EnforcementRulesError as error:
-                fail(position, error)
+                fail(index, error)
         # Each fact is judged under the law in force when it occurred and, where another version
         # was in force on the decision date, under that one too (从旧兼从轻, see `temporal`).
         evaluations: list[tuple[int, dt.date]] = []
@@ -157,7 +252,7 @@ class Decider:
         for key, ids in self._fire([message for _, message in todo.values()], list(todo)):
             try:
                 derived.check(self.rules, todo[key][0], ids)
-                known[key] = self._resolve(todo[key][0], ids)
+                known[key] = self._resolved(todo[key][0], ids)
             except EnforcementRulesError as error:
                 if not collect:
                     raise
@@ -172,41 +267,59 @@ class Decider:
                 failed.setdefault(index, refused[key])
             elif key in known:
                 per_fact[index].append(key)
-        results: list[Decision | EnforcementRulesError] = []
-        for index in range(count):
+        results: list[tuple[Decision | EnforcementRulesError, Decision | None, bool]] = []
+        for index in range(len(many)):
             if index in failed:
-                results.append(failed[index])
+                results.append((failed[index], None, False))
                 continue
+            violation = violations[index]
             try:
-                results.append(self._choose(violations[index], per_fact[index], known))
+                chosen, income = self._choose(violation, per_fact[index], known)
             except EnforcementRulesError as error:
                 if not collect:
                     raise
-                results.append(error)
+                results.append((error, None, False))
+                continue
+            found = chosen if violation.ref is None else with_ref(chosen, violation.ref)
+            results.append((found, chosen, income))
         return results
+
+    def _resolved(self, violation: Violation, fired_ids: tuple[str, ...]) -> Decision:
+        """The resolver's decision, memoised on all it reads: the rules fired, the kind, the
+        sector (routing) and the procedure version of the decision date."""
+        version = procedure_version(self.rules, violation.kind, violation.decided_on)
+        key = (fired_ids, violation.kind, violation.sector, version.version)
+        with self._cache_lock:
+            found = self._resolutions.get(key)
+        if found is None:
+            found = self._resolve(violation, fired_ids)
+            with self._cache_lock:
+                self._remember(self._resolutions, key, found)
+        return found
 
     def _choose(
         self, violation: Violation, keys: list[Hashable], known: Mapping[Hashable, Decision]
-    ) -> Decision:
-        """The applicable decision of the fact's candidates (per party), with its procedure;
-        cached unless fines follow the fact's income. The caller's `ref` is echoed."""
+    ) -> tuple[Decision, bool]:
+        """The applicable decision of the fact's candidates (per party), with its procedure,
+        without the caller's `ref`; and whether its fines follow the fact's income (then it is
+        not cached by class)."""
         chosen_key = tuple(keys)
         with self._cache_lock:
             chosen = self._chosen.get(chosen_key)
-        if chosen is None:
-            found = [self._resolve.finish(known[key], violation) for key in keys]
-            merged = choose(
-                found[0],
-                found[1] if len(found) > 1 else None,
-                procedure_version(self.rules, violation.kind, violation.decided_on),
-            )
-            chosen = self._resolve.with_procedure(merged, violation)
-            if not any(by_income(known[key]) for key in keys):
-                with self._cache_lock:
-                    self._remember(self._chosen, chosen_key, chosen)
-        if violation.ref is not None:
-            return attrs.evolve(chosen, ref=violation.ref)
-        return chosen
+        if chosen is not None:
+            return chosen, False
+        income = any(by_income(known[key]) for key in keys)
+        found = [self._resolve.finish(known[key], violation) for key in keys]
+        merged = choose(
+            found[0],
+            found[1] if len(found) > 1 else None,
+            procedure_version(self.rules, violation.kind, violation.decided_on),
+        )
+        chosen = self._resolve.with_procedure(merged, violation)
+        if not income:
+            with self._cache_lock:
+                self._remember(self._chosen, chosen_key, chosen)
+        return chosen, income
 
     def _version_changed(self, occurred_on: dt.date, decided_on: dt.date) -> bool:
         """Whether a version boundary of some encoded law lies between the two dates."""
@@ -258,6 +371,10 @@ class Decider:
 
     def clear_cache(self) -> None:
         with self._cache_lock:
+            self._table.clear()
+            self._by_income.clear()
+            self._fast.clear()
+            self._resolutions.clear()
             self._decisions.clear()
             self._chosen.clear()
             for cache in self._fired:

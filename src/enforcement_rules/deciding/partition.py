@@ -14,7 +14,7 @@ than the whole fact. Deciding caches per group and per whole class; the verifier
 from __future__ import annotations
 
 import bisect
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -62,6 +62,10 @@ class _Fields:
         return self.exact | set(self.ordered)
 
 
+def _same(value: Any) -> Hashable:
+    return value  # type: ignore[no-any-return]
+
+
 class KeyFunction:
     """The class key over a fixed set of fields."""
 
@@ -70,6 +74,16 @@ class KeyFunction:
         self._ordered = tuple(
             (field, tuple(sorted(values))) for field, values in sorted(fields.ordered.items())
         )
+
+    def reducer(self, field: str) -> Callable[[Any], Hashable] | None:
+        """What this key keeps of one field's value (None: the key ignores the field): the
+        value itself, or its position among the thresholds, as `__call__` computes it."""
+        if field in self._exact:
+            return _same
+        for name, thresholds in self._ordered:
+            if name == field:
+                return lambda value: None if value is None else _position(float(value), thresholds)
+        return None
 
     def __call__(self, message: Mapping[str, Any]) -> Hashable:
         parts: list[Hashable] = [message.get(field) for field in self._exact]
