@@ -70,6 +70,9 @@ class Decider:
         self._cache_size = cache_size
         self._chunk_size = max(1, chunk_size)
         self._resolutions: OrderedDict[Hashable, Decision] = OrderedDict()
+        self._merged: OrderedDict[Hashable, tuple[Decision, tuple[Decision, ...], object]] = (
+            OrderedDict()
+        )
         self._table: BoundedCache[Decision] = BoundedCache(table_bytes if cache_size else 0)
         self._by_income: BoundedCache[Decision] = BoundedCache(
             table_bytes // 4 if cache_size else 0
@@ -131,7 +134,8 @@ class Decider:
         """
         results: list[Decision | EnforcementRulesError] = []
         for start, chunk in self._chunks(many, self._chunk_size):
-            results += self._decide_chunk(chunk, start, collect=errors == "collect")
+            shared, refs = self._decide_chunk(chunk, start, collect=errors == "collect")
+            results += _with_refs(shared, refs)
         return results
 
     def decide_iter(
@@ -140,8 +144,17 @@ class Decider:
         """Decide a stream of facts, yielding each decision (or the fact's error, in its place)
         in input order; reads and decides `chunk_size` facts at a time, so memory stays bounded
         whatever the input's length."""
+        for shared, refs in self.decide_chunks(many, chunk_size=chunk_size):
+            yield from _with_refs(shared, refs)
+
+    def decide_chunks(
+        self, many: Iterable[Facts], *, chunk_size: int | None = None
+    ) -> Iterator[tuple[list[Decision | EnforcementRulesError], list[str | None]]]:
+        """`decide_iter` a chunk at a time, for writers that serialise each distinct decision
+        once: per chunk, each fact's decision *without* its `ref` (one object shared by the
+        facts of a class; never mutate it) or its error, and beside them the facts' refs."""
         for start, chunk in self._chunks(many, chunk_size or self._chunk_size):
-            yield from self._decide_chunk(chunk, start, collect=True)
+            yield self._decide_chunk(chunk, start, collect=True)
 
     @staticmethod
     def _chunks(many: Iterable[Facts], size: int) -> Iterator[tuple[int, list[Facts]]]:
@@ -153,11 +166,13 @@ class Decider:
 
     def _decide_chunk(
         self, chunk: list[Facts], offset: int, *, collect: bool
-    ) -> list[Decision | EnforcementRulesError]:
+    ) -> tuple[list[Decision | EnforcementRulesError], list[str | None]]:
         """One chunk: facts whose class is in the final-decision table straight from it (see
-        `table`), the others by the full path, which then tables their decisions."""
+        `table`), the others by the full path, which then tables their decisions. Decisions
+        come without the caller's `ref`; the refs beside them."""
         today = self._today()
         results: list[Decision | EnforcementRulesError | None] = [None] * len(chunk)
+        refs: list[str | None] = [None] * len(chunk)
         slow: list[int] = []
         slow_keys: list[Hashable | None] = []
         if self._table.max_bytes > 0:
@@ -172,11 +187,9 @@ class Decider:
                             found = by_income.get((key, fast.income(facts)))  # type: ignore[arg-type]
                         if found is not None:
                             ref = ref_of(facts)  # type: ignore[arg-type]
-                            if ref is None:
-                                results[index] = found
-                                continue
                             if ref is not MISSING:
-                                results[index] = with_ref(found, ref)
+                                results[index] = found
+                                refs[index] = ref
                                 continue
                     slow.append(index)
                     slow_keys.append(key)
@@ -188,24 +201,24 @@ class Decider:
                 [chunk[index] for index in slow], [offset + i for i in slow], collect, today
             )
             with self._cache_lock:
-                for index, key, (result, chosen, income) in zip(
-                    slow, slow_keys, decided, strict=True
-                ):
+                for index, key, (result, ref, income) in zip(slow, slow_keys, decided, strict=True):
                     results[index] = result
-                    if key is None or chosen is None:
+                    refs[index] = ref
+                    if key is None or not isinstance(result, Decision):
                         continue
                     if income:
                         self._table.put(key, _BY_INCOME)
-                        self._by_income.put((key, self._fast.income(chunk[index])), chosen)  # type: ignore[arg-type]
+                        self._by_income.put((key, self._fast.income(chunk[index])), result)  # type: ignore[arg-type]
                     else:
-                        self._table.put(key, chosen)
-        return results  # type: ignore[return-value]
+                        self._table.put(key, result)
+        return results, refs  # type: ignore[return-value]
 
     def _full(
         self, many: list[Facts], positions: list[int], collect: bool, today: dt.date
-    ) -> list[tuple[Decision | EnforcementRulesError, Decision | None, bool]]:
-        """The full path: (result, the decision without `ref`, whether its fines follow the
-        income stated) for each fact. Errors name the fact's position in the caller's input."""
+    ) -> list[tuple[Decision | EnforcementRulesError, str | None, bool]]:
+        """The full path: (the decision without `ref` or the error, the fact's `ref`, whether
+        its fines follow the income stated) for each fact. Errors name the fact's position in
+        the caller's input."""
         failed: dict[int, EnforcementRulesError] = {}
 
         def fail(index: int, error: EnforcementRulesError) -> None:
@@ -267,7 +280,7 @@ class Decider:
                 failed.setdefault(index, refused[key])
             elif key in known:
                 per_fact[index].append(key)
-        results: list[tuple[Decision | EnforcementRulesError, Decision | None, bool]] = []
+        results: list[tuple[Decision | EnforcementRulesError, str | None, bool]] = []
         for index in range(len(many)):
             if index in failed:
                 results.append((failed[index], None, False))
@@ -280,15 +293,15 @@ class Decider:
                     raise
                 results.append((error, None, False))
                 continue
-            found = chosen if violation.ref is None else with_ref(chosen, violation.ref)
-            results.append((found, chosen, income))
+            results.append((chosen, violation.ref, income))
         return results
 
     def _resolved(self, violation: Violation, fired_ids: tuple[str, ...]) -> Decision:
         """The resolver's decision, memoised on all it reads: the rules fired, the kind, the
-        sector (routing) and the procedure version of the decision date."""
+        section the sector routes to and the procedure version of the decision date."""
         version = procedure_version(self.rules, violation.kind, violation.decided_on)
-        key = (fired_ids, violation.kind, violation.sector, version.version)
+        section = self.rules.routing.section(violation.kind, violation.sector.value)
+        key = (fired_ids, violation.kind, section, version.version)
         with self._cache_lock:
             found = self._resolutions.get(key)
         if found is None:
@@ -308,16 +321,25 @@ class Decider:
             chosen = self._chosen.get(chosen_key)
         if chosen is not None:
             return chosen, False
-        income = any(by_income(known[key]) for key in keys)
-        found = [self._resolve.finish(known[key], violation) for key in keys]
-        merged = choose(
-            found[0],
-            found[1] if len(found) > 1 else None,
-            procedure_version(self.rules, violation.kind, violation.decided_on),
-        )
-        chosen = self._resolve.with_procedure(merged, violation)
+        candidates = tuple(known[key] for key in keys)
+        income = any(by_income(candidate) for candidate in candidates)
+        version = procedure_version(self.rules, violation.kind, violation.decided_on)
+        # Without fines by income, the choice reads only the candidates (shared objects, from
+        # `_resolved`), the procedure version and the large-fine amounts of the decision date:
+        # many classes share one. The entry holds its candidates, so their ids stay theirs.
+        amounts = self.rules.large_fine_on(violation.decided_on)
+        merged_key = (tuple(map(id, candidates)), version.version, id(amounts))
+        with self._cache_lock:
+            held = None if income else self._merged.get(merged_key)
+        if held is not None:
+            chosen = held[0]
+        else:
+            found = [self._resolve.finish(candidate, violation) for candidate in candidates]
+            merged = choose(found[0], found[1] if len(found) > 1 else None, version)
+            chosen = self._resolve.with_procedure(merged, violation)
         if not income:
             with self._cache_lock:
+                self._remember(self._merged, merged_key, (chosen, candidates, amounts))
                 self._remember(self._chosen, chosen_key, chosen)
         return chosen, income
 
@@ -330,10 +352,11 @@ class Decider:
         self, messages: list[dict[str, Any]], keys: list[Hashable]
     ) -> Iterator[tuple[Hashable, tuple[str, ...]]]:
         """The rules each message fires: from the per-group cache, else from the engine."""
-        group_keys = [self._partition.group_keys(message) for message in messages]
+        group_keys = [self._partition.kind_group_keys(message) for message in messages]
         with self._cache_lock:
             cached = [
-                [self._fired[g].get(k) for g, k in enumerate(keys_of)] for keys_of in group_keys
+                [() if k is None else self._fired[g].get(k) for g, k in enumerate(keys_of)]
+                for keys_of in group_keys
             ]
         # Evaluate only messages that bring a group class no earlier message brings.
         providers: list[dict[Hashable, int]] = [{} for _ in self._partition.groups]
@@ -353,13 +376,15 @@ class Decider:
             with self._cache_lock:
                 for i, ids in zip(chunk, fired, strict=True):
                     for g, group in enumerate(self._partition.groups):
+                        if group_keys[i][g] is None:  # no rule of the group for the kind
+                            continue
                         part = tuple(rule_id for rule_id in ids if rule_id in group.rule_ids)
                         fresh[g][group_keys[i][g]] = part
                         self._remember(self._fired[g], group_keys[i][g], part)
         for i, parts in enumerate(cached):
             for g, part in enumerate(parts):
                 if part is None:
-                    parts[g] = fresh[g][group_keys[i][g]]
+                    parts[g] = () if group_keys[i][g] is None else fresh[g][group_keys[i][g]]
         for key, parts in zip(keys, cached, strict=True):
             fired_ids = [rule_id for part in parts for rule_id in part or ()]
             yield key, tuple(sorted(fired_ids, key=self._engine.rank))
@@ -375,6 +400,7 @@ class Decider:
             self._by_income.clear()
             self._fast.clear()
             self._resolutions.clear()
+            self._merged.clear()
             self._decisions.clear()
             self._chosen.clear()
             for cache in self._fired:
@@ -388,6 +414,16 @@ class Decider:
             raise NoApplicableLawError(
                 violation.kind, day.isoformat(), self.rules.successor_on(violation.kind, day)
             )
+
+
+def _with_refs(
+    shared: list[Decision | EnforcementRulesError], refs: list[str | None]
+) -> list[Decision | EnforcementRulesError]:
+    """Each decision with its fact's `ref` (a copy where there is one), errors as they are."""
+    return [
+        found if ref is None or not isinstance(found, Decision) else with_ref(found, ref)
+        for found, ref in zip(shared, refs, strict=True)
+    ]
 
 
 #: Deciders by rule-set digest, weakly: equal rule sets (a reload, a copy sent to a worker
