@@ -3,18 +3,17 @@
 Needs the `columnar` extra (pandas; pyarrow for Arrow tables). Columns are fact fields (JSON
 names, VOCABULARY.md); a null cell (None, NaN, NaT) means the field is not stated, since every
 row has every column; a date column may hold `YYYY-MM-DD` strings, dates or timestamps at
-midnight; `circumstances` holds lists of codes. Identical rows (the `ref` aside) are found with
-pandas' hashing and decided once, through the final-decision table (`table`); each row then
-gets the number of its decision among the distinct ones, by one vectorised take. The result
-keeps each distinct decision once (without `ref`: the caller's ids are in its own column) and
-can be laid out as a DataFrame of decision columns.
+midnight; `circumstances` holds lists of codes. The columns are read into Python values once
+each (nulls found per column, vectorised), the rows decided in chunks through the
+final-decision table (`table`), and each row gets the number of its decision among the
+distinct ones. The result keeps each distinct decision once (without `ref`: the caller's ids
+are in its own column) and can be laid out as a DataFrame of decision columns (one take).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Hashable
 from typing import Any
 
 import attrs
@@ -68,31 +67,28 @@ def decide_frame(
     if count == 0:
         return ColumnarDecisions(np.zeros(0, dtype=np.int64), ())
     columns = [name for name in frame.columns if name != "ref"]
-    prepared = {name: _column(name, frame[name]) for name in columns}
-    keyed = pd.DataFrame({name: list(map(_hashable, values)) for name, values in prepared.items()})
-    codes = (
-        keyed.groupby(columns, dropna=False, sort=False).ngroup().to_numpy()
-        if columns
-        else (np.zeros(count, dtype=np.int64))
-    )
-    groups, first = np.unique(codes, return_index=True)
-    rows = [
-        {name: value for name in columns if not _null(value := prepared[name][row])}
-        for row in first.tolist()
-    ]
+    prepared = [_column(name, frame[name]) for name in columns]
+    rows = [dict(zip(columns, values, strict=True)) for values in zip(*prepared, strict=True)]
+    for name, values, nulls in zip(
+        columns, prepared, (frame[n].isna() for n in columns), strict=True
+    ):
+        if bool(nulls.any()):  # a null cell: the field is not stated in that row
+            for row in np.flatnonzero(nulls.to_numpy()).tolist():
+                if _null(values[row]):
+                    del rows[row][name]
     numbers: dict[int, int] = {}
     decisions: list[Decision | EnforcementRulesError] = []
-    per_group: list[int] = []
+    ids = np.empty(count, dtype=np.int64)
+    position = 0
     for shared, _ in chosen.decide_chunks(rows, chunk_size=chunk_size):
         for found in shared:
             number = numbers.get(id(found))
             if number is None:
                 number = numbers[id(found)] = len(decisions)
                 decisions.append(found)
-            per_group.append(number)
-    lookup = np.zeros(int(groups.max()) + 1, dtype=np.int64)
-    lookup[groups] = per_group
-    return ColumnarDecisions(lookup[codes], tuple(decisions))
+            ids[position] = number
+            position += 1
+    return ColumnarDecisions(ids, tuple(decisions))
 
 
 def _column(name: str, values: Any) -> list[Any]:
@@ -114,14 +110,6 @@ def _day(value: Any) -> Any:
     if value == value.normalize():  # a pandas Timestamp at midnight
         return dt.date(value.year, value.month, value.day)
     return value.to_pydatetime()  # a date-time: refused by the facts' validation, as in JSON
-
-
-def _hashable(value: Any) -> Hashable:
-    if isinstance(value, list):
-        return ("<list>", *map(_hashable, value))
-    if isinstance(value, bool | int | float | str | type(None) | dt.date):
-        return (type(value).__name__, value)  # 1 and True are different cells
-    return ("<other>", repr(value))
 
 
 def _null(value: Any) -> bool:
