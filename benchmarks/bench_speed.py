@@ -88,11 +88,12 @@ def library_figures(
     )
     figures["decide_many, warm"] = rates(count, lambda: state["decider"].decide_many(facts), repeat)
     try:
-        import pandas as pd
         from enforcement_rules.deciding.columnar import decide_frame
-    except ImportError:
+    except ImportError:  # pandas is not installed
         print("  (columnar path skipped: install enforcement-rules[columnar])")
         return figures
+    import pandas as pd
+
     frame = pd.DataFrame.from_records(facts)
     figures["columnar (DataFrame), cold"] = rates(
         count, lambda: decide_frame(frame, decider=state["decider"]), repeat, fresh
