@@ -99,3 +99,39 @@ def test_service_benchmark_prints_a_row_per_endpoint_and_client_count() -> None:
     assert "in-process decide_many, warm cache:" in done.stdout
     memory = next(line for line in done.stdout.splitlines() if line.startswith("  0: "))
     assert memory.count("MiB") == 3  # before, after 100 and after 200 requests
+
+
+SPEED_ROW = re.compile(
+    r"^  (.+?)\s+([\d,]+) / +([\d,]+) (?:decisions|lines)/s"
+    r"\s+×\s*([\d.]+) baseline\s+×\s*([\d.]+) limit"
+)
+
+
+def test_speed_benchmark_prints_every_rate_with_its_ratios_to_baseline_and_limit() -> None:
+    script = SCRIPT.with_name("bench_speed.py")
+    small = ["--facts", "300", "--repeat", "1", "--cli-lines", "200", "--scale", "200,400"]
+    done = subprocess.run(
+        [sys.executable, str(script), *small, "--distinct", "300"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=True,
+    )
+    rows = {}
+    for line in done.stdout.splitlines():
+        row = SPEED_ROW.match(line)
+        if row:
+            best, median, to_base, to_limit = (
+                float(row.group(i).replace(",", "")) for i in range(2, 6)
+            )
+            rows[row.group(1).strip()] = (best, median, to_base, to_limit)
+    base = rows["baseline: hand-written durable_rules"][1]
+    limit = rows["limit: dict lookup on the raw fact"][1]
+    assert {"decide, cold", "decide_many, warm", "decide FILE > /dev/null"} <= set(rows)
+    for best, median, to_base, to_limit in rows.values():
+        assert best >= median > 0
+        assert abs(to_base - median / base) <= 0.006 + 0.001 * to_base
+        assert abs(to_limit - median / limit) <= 0.006 + 0.001 * to_limit
+    scale = [line for line in done.stdout.splitlines() if " facts " in line and "peak RSS" in line]
+    assert [line.split()[0] for line in scale] == ["200", "400"]
+    assert "table" in done.stdout.splitlines()[-1]

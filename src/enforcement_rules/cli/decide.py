@@ -9,14 +9,20 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import itertools
+import os
+import stat
+import sys
 from collections.abc import Iterable
 from typing import Any
 
+from ..contract.decision import Decision
 from ..contract.errors import EnforcementRulesError, error_object
 from ..contract.inspection import Inspection
 from ..contract.lines import json_line, open_lines, read_items
 from ..deciding.decider import Decider
 from ..deciding.inspection import InspectionDecider
+from ..deciding.table import with_ref
 from ..review.explain import LANGS, Lang, explain
 from .common import (
     EXIT_BAD_INPUT,
@@ -87,7 +93,8 @@ def _run(command: Command, *, as_text: bool) -> int:
         return EXIT_BAD_INPUT
     if getattr(command.args, "inspection", False):
         return decide_inspections(command, InspectionDecider(decider), lines)
-    return decide_lines(command, decider, lines, as_text=as_text)
+    chunk = CHUNK_LINES if _regular_file(source) else 1
+    return decide_lines(command, decider, lines, as_text=as_text, chunk=chunk)
 
 
 def decide_inspections(command: Command, decider: InspectionDecider, lines: Iterable[bytes]) -> int:
@@ -114,7 +121,7 @@ def decide_inspections(command: Command, decider: InspectionDecider, lines: Iter
 
 
 def decide_lines(
-    command: Command, decider: Decider, lines: Iterable[bytes], *, as_text: bool
+    command: Command, decider: Decider, lines: Iterable[bytes], *, as_text: bool, chunk: int = 1
 ) -> int:
     """Decide every line: one output line per input line, a bad line an error object in its
     place (and a message on stderr), the other lines decided all the same."""
@@ -122,6 +129,8 @@ def decide_lines(
     trace = bool(getattr(command.args, "trace", False))
     lang: Lang = getattr(command.args, "lang", "both")
     explaining = command.args.command == "explain"
+    if not as_text and not explaining:
+        return _stream(command, decider, lines, trace=trace, chunk=chunk)
     today = dt.date.today()
     status = EXIT_OK
     with command.progress("deciding") as progress:
@@ -152,3 +161,76 @@ def decide_lines(
             else:
                 print(decision.to_json(trace=trace), file=out)
     return status
+
+
+#: Lines read and decided together when the input is a file; a pipe or terminal is answered
+#: line by line, so that a caller that writes a line and waits for its answer gets it.
+CHUNK_LINES = 2048
+_TEXTS_KEPT = 50_000  # distinct decisions whose JSON text is remembered (then forgotten)
+
+
+def _stream(
+    command: Command, decider: Decider, lines: Iterable[bytes], *, trace: bool, chunk: int
+) -> int:
+    """`decide`: the input read and decided a chunk at a time, each chunk's lines written as
+    soon as it is decided, one output line per input line. Each distinct decision (shared by
+    the facts of its class) is serialised once; a fact's `ref` is spliced into its text."""
+    out, err = command.out, command.err
+    status = EXIT_OK
+    texts: dict[int, tuple[Decision, str]] = {}
+    items = read_items(lines)
+    with command.progress("deciding") as progress:
+        while batch := list(itertools.islice(items, chunk)):
+            progress(f"line {batch[-1][0]:,}")
+            facts = [data for _, data in batch if not isinstance(data, EnforcementRulesError)]
+            decided = iter(decider.decide_chunks(facts, chunk_size=len(facts) or 1))
+            shared, refs = next(decided) if facts else ([], [])
+            position = 0
+            written: list[str] = []
+            for number, data in batch:
+                result: Decision | EnforcementRulesError
+                if isinstance(data, EnforcementRulesError):
+                    result, ref = data, None
+                else:
+                    result, ref = shared[position], refs[position]
+                    position += 1
+                if isinstance(result, EnforcementRulesError):
+                    status = EXIT_BAD_INPUT
+                    print(f"line {number}: {result}", file=err)
+                    written.append(json_line({"line": number, "error": error_object(result)}))
+                elif trace:
+                    found = result if ref is None else with_ref(result, ref)
+                    written.append(found.to_json(trace=True))
+                else:
+                    written.append(_text(texts, result, ref))
+            out.write("\n".join(written) + "\n")
+            out.flush()
+    return status
+
+
+def _text(texts: dict[int, tuple[Decision, str]], decision: Decision, ref: str | None) -> str:
+    """The decision's JSON line with `ref`; the text of the decision without it is made once
+    (it ends with the ref, `null`, and the object's closing brace)."""
+    held = texts.get(id(decision))
+    if held is None:
+        if len(texts) >= _TEXTS_KEPT:
+            texts.clear()
+        text = decision.to_json()
+        assert decision.ref is None and text.endswith(_NO_REF), text[-20:]
+        held = texts[id(decision)] = (decision, text[: -len(_NO_REF)])  # holds it: id stays its
+    if ref is None:
+        return held[1] + _NO_REF
+    return held[1] + json_line(ref) + "}"
+
+
+_NO_REF = "null}"
+
+
+def _regular_file(source: str) -> bool:
+    """Whether the input is a regular file (read ahead freely) rather than a pipe or terminal."""
+    try:
+        if source == "-":
+            return stat.S_ISREG(os.fstat(sys.stdin.fileno()).st_mode)
+        return stat.S_ISREG(os.stat(source).st_mode)
+    except (OSError, ValueError):
+        return False

@@ -78,7 +78,10 @@ _LINE_BREAKING = str.maketrans({"\u0085": "\\u0085", "\u2028": "\\u2028", "\u202
 def json_line(data: Any) -> str:
     """One JSON Lines line (without its `\\n`): Chinese kept readable, no character in it that
     some reader would take for a line break."""
-    return json.dumps(data, ensure_ascii=False).translate(_LINE_BREAKING)
+    text = json.dumps(data, ensure_ascii=False)
+    if "\u0085" in text or "\u2028" in text or "\u2029" in text:  # rare: scan before mapping
+        return text.translate(_LINE_BREAKING)
+    return text
 
 
 def split_lines(data: bytes) -> list[bytes]:
@@ -101,19 +104,17 @@ def parse_line(raw: bytes, field: str = "<line>", *, max_bytes: int = MAX_LINE_B
     if not text.strip():
         return BlankLine(field, "a blank line holds no facts")
     try:
-        value = json.loads(
-            text,
-            object_pairs_hook=_object,
-            parse_constant=_no_constant,
-            parse_int=_integer,
-            parse_float=_float,
-        )
+        value = _DECODER.decode(text)
     except _Invalid as error:
         return FactError(error.field, error.problem)
     except json.JSONDecodeError as error:
         return FactError(field, f"not valid JSON: {error.msg} at column {error.colno}")
     except RecursionError:
         return FactError(field, f"not valid facts: nested more than {MAX_DEPTH} levels deep")
+    # A lone surrogate can only come from a \u escape (the text is valid UTF-8), and nesting
+    # is at most the number of brackets: most lines need no walk of their value.
+    if "\\u" not in text and text.count("{") + text.count("[") <= MAX_DEPTH:
+        return value
     problem = _check(value, MAX_DEPTH)
     return FactError(field, problem) if problem else value
 
@@ -130,7 +131,10 @@ class _Invalid(ValueError):
 
 
 def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
+    result = dict(pairs)
+    if len(result) == len(pairs):
+        return result
+    result = {}
     for key, value in pairs:
         if key in result:
             raise _Invalid(key if key.isprintable() else excerpt(key), "the key is given twice")
@@ -172,6 +176,15 @@ def _check(value: Any, depth: int, path: str = "") -> str | None:
             if problem:
                 return problem
     return None
+
+
+#: One decoder for every line (`json.loads` with hooks would build one per call).
+_DECODER = json.JSONDecoder(
+    object_pairs_hook=_object,
+    parse_constant=_no_constant,
+    parse_int=_integer,
+    parse_float=_float,
+)
 
 
 def _surrogate(text: str, path: str) -> str | None:

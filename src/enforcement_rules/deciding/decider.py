@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import itertools
 import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from functools import cache
 from typing import Any, Literal, NoReturn, TypeVar, overload
-
-import attrs
 
 from ..contract.decision import Decision
 from ..contract.errors import EnforcementRulesError, NoApplicableLawError, UncoveredKindError
@@ -26,16 +25,20 @@ from ..contract.vocabulary import PenaltyBasis
 from ..rulebook.loader import load_rules
 from ..rulebook.model import RuleSet, in_force
 from . import derived
+from .bounded import BoundedCache
 from .discretion import with_suggestions
 from .engine import Engine
 from .forksafe import ForkSafeLock
 from .normalise import normalise
 from .partition import Partition
 from .resolve import Resolver, by_income, procedure_version
+from .table import MISSING, FastKey, ref_of, with_ref
 from .temporal import choose
 
 Facts = Violation | Mapping[str, Any]
 T = TypeVar("T")
+#: In the final-decision table: the class's fines follow the income, see the income table.
+_BY_INCOME: Any = object()
 
 
 class Decider:
@@ -48,9 +51,14 @@ class Decider:
         cache_size: int = 100_000,
         batch_size: int = 512,
         today: Callable[[], dt.date] = dt.date.today,
+        table_bytes: int = 256 * 2**20,
+        chunk_size: int = 4096,
     ):
         """`today` gives the decision day of facts that state no `decided_on` (no date of the
-        facts may lie after it); the real date unless a caller fixes it."""
+        facts may lie after it); the real date unless a caller fixes it. `table_bytes` bounds
+        the final-decision table (`table`) by the memory its keys take; `cache_size` bounds
+        the per-class caches behind it by count (0: no caching at all, table included).
+        `chunk_size` facts are validated and decided together (streaming, `decide_iter`)."""
         self.rules = rules
         self._today = today
         self._engine = Engine(rules)
@@ -62,14 +70,36 @@ class Decider:
             OrderedDict() for _ in self._partition.groups
         ]
         self._cache_size = cache_size
+        self._chunk_size = max(1, chunk_size)
+        self._resolutions: OrderedDict[Hashable, Decision] = OrderedDict()
+        self._merged: OrderedDict[Hashable, tuple[Decision, tuple[Decision, ...], object]] = (
+            OrderedDict()
+        )
+        self._benchmarked = bool(rules.applied_benchmarks)
+        # A benchmark's bands read what the class key reduces: the decision date (against the
+        # benchmarks' windows) and the illegal income (a tier fact); with one applied, the table
+        # key carries both (`_table_key`). The other tier facts are kept exactly by the key.
+        self._band_cuts = sorted(
+            {b.in_force_from.isoformat() for b in rules.applied_benchmarks}
+            | {b.in_force_until.isoformat() for b in rules.applied_benchmarks if b.in_force_until}
+        )
+        tabled = bool(cache_size)
+        self._table: BoundedCache[Decision] = BoundedCache(table_bytes if tabled else 0)
+        self._by_income: BoundedCache[Decision] = BoundedCache(table_bytes // 4 if tabled else 0)
         self._batch_size = batch_size
         self._cache_lock = ForkSafeLock()
         self._kinds = frozenset(rules.kinds)
-        self._benchmarked = bool(rules.applied_benchmarks)
         by_occurrence = [p for p in rules.provisions if p.applies_by == "occurred_on"]
         self._version_bounds = sorted(
             {p.in_force_from for p in by_occurrence}
             | {p.in_force_until for p in by_occurrence if p.in_force_until is not None}
+        )
+        ordinals = [day.toordinal() for day in self._version_bounds]
+        self._fast = FastKey(
+            self._partition,
+            lambda occurred, decided: (
+                bisect.bisect_right(ordinals, occurred) != bisect.bisect_right(ordinals, decided)
+            ),
         )
 
     @property
@@ -106,28 +136,125 @@ class Decider:
     ) -> list[Decision] | list[Decision | EnforcementRulesError]:
         """Decide a batch; the same decisions as `decide` one by one, in input order.
 
-        `errors="raise"`: an invalid fact raises its error (noting its position) before anything
-        is decided. `errors="collect"`: each fact's error takes its place in the result and the
-        other facts are decided.
+        `errors="raise"`: an invalid fact raises its error (noting its position); the facts
+        before it may already be decided (and cached), none is returned. `errors="collect"`:
+        each fact's error takes its place in the result and the other facts are decided.
+        `many` may be any iterable: it is decided in chunks as it is read (`decide_iter`).
         """
-        collect = errors == "collect"
+        results: list[Decision | EnforcementRulesError] = []
+        for start, chunk in self._chunks(many, self._chunk_size):
+            shared, refs = self._decide_chunk(chunk, start, collect=errors == "collect")
+            results += _with_refs(shared, refs)
+        return results
+
+    def decide_iter(
+        self, many: Iterable[Facts], *, chunk_size: int | None = None
+    ) -> Iterator[Decision | EnforcementRulesError]:
+        """Decide a stream of facts, yielding each decision (or the fact's error, in its place)
+        in input order; reads and decides `chunk_size` facts at a time, so memory stays bounded
+        whatever the input's length."""
+        for shared, refs in self.decide_chunks(many, chunk_size=chunk_size):
+            yield from _with_refs(shared, refs)
+
+    def decide_chunks(
+        self, many: Iterable[Facts], *, chunk_size: int | None = None
+    ) -> Iterator[tuple[list[Decision | EnforcementRulesError], list[str | None]]]:
+        """`decide_iter` a chunk at a time, for writers that serialise each distinct decision
+        once: per chunk, each fact's decision *without* its `ref` (one object shared by the
+        facts of a class; never mutate it) or its error, and beside them the facts' refs."""
+        for start, chunk in self._chunks(many, chunk_size or self._chunk_size):
+            yield self._decide_chunk(chunk, start, collect=True)
+
+    @staticmethod
+    def _chunks(many: Iterable[Facts], size: int) -> Iterator[tuple[int, list[Facts]]]:
+        iterator = iter(many)
+        start = 0
+        while chunk := list(itertools.islice(iterator, size)):
+            yield start, chunk
+            start += len(chunk)
+
+    def _decide_chunk(
+        self, chunk: list[Facts], offset: int, *, collect: bool
+    ) -> tuple[list[Decision | EnforcementRulesError], list[str | None]]:
+        """One chunk: facts whose class is in the final-decision table straight from it (see
+        `table`), the others by the full path, which then tables their decisions. Decisions
+        come without the caller's `ref`; the refs beside them."""
+        today = self._today()
+        results: list[Decision | EnforcementRulesError | None] = [None] * len(chunk)
+        refs: list[str | None] = [None] * len(chunk)
+        slow: list[int] = []
+        slow_keys: list[Hashable | None] = []
+        if self._table.max_bytes > 0:
+            fast, table, by_income = self._fast, self._table, self._by_income
+            day = today.toordinal()
+            with self._cache_lock:
+                for index, facts in enumerate(chunk):
+                    key = self._table_key(facts, day) if type(facts) is dict else None
+                    if key is not None:
+                        found = table.get(key)
+                        if found is _BY_INCOME:
+                            found = by_income.get((key, fast.income(facts)))  # type: ignore[arg-type]
+                        if found is not None:
+                            ref = ref_of(facts)  # type: ignore[arg-type]
+                            if ref is not MISSING:
+                                results[index] = found
+                                refs[index] = ref
+                                continue
+                    slow.append(index)
+                    slow_keys.append(key)
+        else:
+            slow = list(range(len(chunk)))
+            slow_keys = [None] * len(chunk)
+        if slow:
+            decided = self._full(
+                [chunk[index] for index in slow], [offset + i for i in slow], collect, today
+            )
+            with self._cache_lock:
+                for index, key, (result, ref, income) in zip(slow, slow_keys, decided, strict=True):
+                    results[index] = result
+                    refs[index] = ref
+                    if key is None or not isinstance(result, Decision):
+                        continue
+                    if income:
+                        self._table.put(key, _BY_INCOME)
+                        self._by_income.put((key, self._fast.income(chunk[index])), result)  # type: ignore[arg-type]
+                    else:
+                        self._table.put(key, result)
+        return results, refs  # type: ignore[return-value]
+
+    def _table_key(self, facts: dict[str, Any], day: int) -> Hashable | None:
+        """The final-decision table's key of a raw fact (`table.FastKey`), with what the
+        benchmarks' bands read besides: which of their windows the decision date falls in, and
+        the exact illegal income."""
+        key = self._fast(facts, day)
+        if key is None or not self._benchmarked:
+            return key
+        decided = facts.get("decided_on") or facts.get("discovered_on") or facts.get("occurred_on")
+        if type(decided) is not str:
+            return None  # a key was found, so the date is valid: a defensive refusal only
+        period = bisect.bisect_right(self._band_cuts, decided)
+        return key, period, facts.get("illegal_income_yuan")
+
+    def _full(
+        self, many: list[Facts], positions: list[int], collect: bool, today: dt.date
+    ) -> list[tuple[Decision | EnforcementRulesError, str | None, bool]]:
+        """The full path: (the decision without `ref` or the error, the fact's `ref`, whether
+        its fines follow the income stated) for each fact. Errors name the fact's position in
+        the caller's input."""
         failed: dict[int, EnforcementRulesError] = {}
 
         def fail(index: int, error: EnforcementRulesError) -> None:
-            error.add_note(f"in fact #{index}")
+            error.add_note(f"in fact #{positions[index]}")
             if not collect:
                 raise error
             failed.setdefault(index, error)
 
-        today = self._today()
         violations: dict[int, Violation] = {}
-        count = 0
-        for position, facts in enumerate(many):
-            count = position + 1
+        for index, facts in enumerate(many):
             try:
-                violations[position] = self.violation(facts, today=today)
+                violations[index] = self.violation(facts, today=today)
             except EnforcementRulesError as error:
-                fail(position, error)
+                fail(index, error)
         # Each fact is judged under the law in force when it occurred and, where another version
         # was in force on the decision date, under that one too (从旧兼从轻, see `temporal`).
         evaluations: list[tuple[int, dt.date]] = []
@@ -160,7 +287,7 @@ class Decider:
         for key, ids in self._fire([message for _, message in todo.values()], list(todo)):
             try:
                 derived.check(self.rules, todo[key][0], ids)
-                known[key] = self._resolve(todo[key][0], ids)
+                known[key] = self._resolved(todo[key][0], ids)
             except EnforcementRulesError as error:
                 if not collect:
                     raise
@@ -184,43 +311,70 @@ class Decider:
                     if not collect:
                         raise
                     failed.setdefault(index, error)
-        results: list[Decision | EnforcementRulesError] = []
-        for index in range(count):
+        results: list[tuple[Decision | EnforcementRulesError, str | None, bool]] = []
+        for index in range(len(many)):
             if index in failed:
-                results.append(failed[index])
+                results.append((failed[index], None, False))
                 continue
+            violation = violations[index]
             try:
-                results.append(self._choose(violations[index], per_fact[index], known))
+                chosen, income = self._choose(violation, per_fact[index], known)
             except EnforcementRulesError as error:
                 if not collect:
                     raise
-                results.append(error)
+                results.append((error, None, False))
+                continue
+            if self._benchmarked:  # per fact: no table is kept (see __init__)
+                chosen = with_suggestions(self.rules, violation, chosen)
+            results.append((chosen, violation.ref, income))
         return results
+
+    def _resolved(self, violation: Violation, fired_ids: tuple[str, ...]) -> Decision:
+        """The resolver's decision, memoised on all it reads: the rules fired, the kind, the
+        section the sector routes to and the procedure version of the decision date."""
+        version = procedure_version(self.rules, violation.kind, violation.decided_on)
+        section = self.rules.routing.section(violation.kind, violation.sector.value)
+        key = (fired_ids, violation.kind, section, version.version)
+        with self._cache_lock:
+            found = self._resolutions.get(key)
+        if found is None:
+            found = self._resolve(violation, fired_ids)
+            with self._cache_lock:
+                self._remember(self._resolutions, key, found)
+        return found
 
     def _choose(
         self, violation: Violation, keys: list[Hashable], known: Mapping[Hashable, Decision]
-    ) -> Decision:
-        """The applicable decision of the fact's candidates (per party), with its procedure;
-        cached unless fines follow the fact's income. The caller's `ref` is echoed."""
+    ) -> tuple[Decision, bool]:
+        """The applicable decision of the fact's candidates (per party), with its procedure,
+        without the caller's `ref`; and whether its fines follow the fact's income (then it is
+        not cached by class)."""
         chosen_key = tuple(keys)
         with self._cache_lock:
             chosen = self._chosen.get(chosen_key)
-        if chosen is None:
-            found = [self._resolve.finish(known[key], violation) for key in keys]
-            merged = choose(
-                found[0],
-                found[1] if len(found) > 1 else None,
-                procedure_version(self.rules, violation.kind, violation.decided_on),
-            )
+        if chosen is not None:
+            return chosen, False
+        candidates = tuple(known[key] for key in keys)
+        income = any(by_income(candidate) for candidate in candidates)
+        version = procedure_version(self.rules, violation.kind, violation.decided_on)
+        # Without fines by income, the choice reads only the candidates (shared objects, from
+        # `_resolved`), the procedure version and the large-fine amounts of the decision date:
+        # many classes share one. The entry holds its candidates, so their ids stay theirs.
+        amounts = self.rules.large_fine_on(violation.decided_on)
+        merged_key = (tuple(map(id, candidates)), version.version, id(amounts))
+        with self._cache_lock:
+            held = None if income else self._merged.get(merged_key)
+        if held is not None:
+            chosen = held[0]
+        else:
+            found = [self._resolve.finish(candidate, violation) for candidate in candidates]
+            merged = choose(found[0], found[1] if len(found) > 1 else None, version)
             chosen = self._resolve.with_procedure(merged, violation)
-            if not any(by_income(known[key]) for key in keys):
-                with self._cache_lock:
-                    self._remember(self._chosen, chosen_key, chosen)
-        if self._benchmarked:  # the tier facts are not part of any cache key: per fact
-            chosen = with_suggestions(self.rules, violation, chosen)
-        if violation.ref is not None:
-            return attrs.evolve(chosen, ref=violation.ref)
-        return chosen
+        if not income:
+            with self._cache_lock:
+                self._remember(self._merged, merged_key, (chosen, candidates, amounts))
+                self._remember(self._chosen, chosen_key, chosen)
+        return chosen, income
 
     def _version_changed(self, occurred_on: dt.date, decided_on: dt.date) -> bool:
         """Whether a version boundary of some encoded law lies between the two dates."""
@@ -231,10 +385,11 @@ class Decider:
         self, messages: list[dict[str, Any]], keys: list[Hashable]
     ) -> Iterator[tuple[Hashable, tuple[str, ...]]]:
         """The rules each message fires: from the per-group cache, else from the engine."""
-        group_keys = [self._partition.group_keys(message) for message in messages]
+        group_keys = [self._partition.kind_group_keys(message) for message in messages]
         with self._cache_lock:
             cached = [
-                [self._fired[g].get(k) for g, k in enumerate(keys_of)] for keys_of in group_keys
+                [() if k is None else self._fired[g].get(k) for g, k in enumerate(keys_of)]
+                for keys_of in group_keys
             ]
         # Evaluate only messages that bring a group class no earlier message brings.
         providers: list[dict[Hashable, int]] = [{} for _ in self._partition.groups]
@@ -254,13 +409,15 @@ class Decider:
             with self._cache_lock:
                 for i, ids in zip(chunk, fired, strict=True):
                     for g, group in enumerate(self._partition.groups):
+                        if group_keys[i][g] is None:  # no rule of the group for the kind
+                            continue
                         part = tuple(rule_id for rule_id in ids if rule_id in group.rule_ids)
                         fresh[g][group_keys[i][g]] = part
                         self._remember(self._fired[g], group_keys[i][g], part)
         for i, parts in enumerate(cached):
             for g, part in enumerate(parts):
                 if part is None:
-                    parts[g] = fresh[g][group_keys[i][g]]
+                    parts[g] = () if group_keys[i][g] is None else fresh[g][group_keys[i][g]]
         for key, parts in zip(keys, cached, strict=True):
             fired_ids = [rule_id for part in parts for rule_id in part or ()]
             yield key, tuple(sorted(fired_ids, key=self._engine.rank))
@@ -272,6 +429,11 @@ class Decider:
 
     def clear_cache(self) -> None:
         with self._cache_lock:
+            self._table.clear()
+            self._by_income.clear()
+            self._fast.clear()
+            self._resolutions.clear()
+            self._merged.clear()
             self._decisions.clear()
             self._chosen.clear()
             for cache in self._fired:
@@ -299,6 +461,16 @@ class Decider:
             self.rules.successor_on(violation.kind, day),
             None if declared is None else (declared.law, declared.note),
         )
+
+
+def _with_refs(
+    shared: list[Decision | EnforcementRulesError], refs: list[str | None]
+) -> list[Decision | EnforcementRulesError]:
+    """Each decision with its fact's `ref` (a copy where there is one), errors as they are."""
+    return [
+        found if ref is None or not isinstance(found, Decision) else with_ref(found, ref)
+        for found, ref in zip(shared, refs, strict=True)
+    ]
 
 
 #: Deciders by rule-set digest, weakly: equal rule sets (a reload, a copy sent to a worker

@@ -14,12 +14,12 @@ than the whole fact. Deciding caches per group and per whole class; the verifier
 from __future__ import annotations
 
 import bisect
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
 
-from ..rulebook.conditions import Test, atoms, circumstance_field
+from ..rulebook.conditions import Test, alternatives, atoms, circumstance_field
 from ..rulebook.model import (
     DATE_FIELDS,
     WINDOW_FIELD,
@@ -62,6 +62,13 @@ class _Fields:
         return self.exact | set(self.ordered)
 
 
+def _same(value: Any) -> Hashable:
+    return value  # type: ignore[no-any-return]
+
+
+_POSITIONS_KEPT = 50_000  # remembered positions per field (then forgotten at once)
+
+
 class KeyFunction:
     """The class key over a fixed set of fields."""
 
@@ -70,12 +77,35 @@ class KeyFunction:
         self._ordered = tuple(
             (field, tuple(sorted(values))) for field, values in sorted(fields.ordered.items())
         )
+        # Each value's position, remembered (day ordinals, counts and amounts recur a lot).
+        self._memo: tuple[tuple[str, tuple[float, ...], dict[Any, tuple[int, bool]]], ...] = tuple(
+            (field, thresholds, {}) for field, thresholds in self._ordered
+        )
+
+    def reducer(self, field: str) -> Callable[[Any], Hashable] | None:
+        """What this key keeps of one field's value (None: the key ignores the field): the
+        value itself, or its position among the thresholds, as `__call__` computes it."""
+        if field in self._exact:
+            return _same
+        for name, thresholds in self._ordered:
+            if name == field:
+                return lambda value: None if value is None else _position(float(value), thresholds)
+        return None
 
     def __call__(self, message: Mapping[str, Any]) -> Hashable:
-        parts: list[Hashable] = [message.get(field) for field in self._exact]
-        for field, thresholds in self._ordered:
-            value = message.get(field)
-            parts.append(None if value is None else _position(float(value), thresholds))
+        get = message.get
+        parts: list[Hashable] = [get(field) for field in self._exact]
+        for field, thresholds, positions in self._memo:
+            value = get(field)
+            if value is None:
+                parts.append(None)
+                continue
+            found = positions.get(value)
+            if found is None:
+                if len(positions) >= _POSITIONS_KEPT:
+                    positions.clear()
+                found = positions[value] = _position(float(value), thresholds)
+            parts.append(found)
         return tuple(parts)
 
 
@@ -111,9 +141,24 @@ class Partition:
                 whole.add(test)
         self.key = KeyFunction(whole)
         self.groups = tuple(_groups(rules.rules, window))
+        self._by_kind = {
+            kind: tuple(_kind_key(rules, group, kind, window) for group in self.groups)
+            for kind in rules.kinds
+        }
 
     def group_keys(self, message: Mapping[str, Any]) -> tuple[Hashable, ...]:
         return tuple(group.key(message) for group in self.groups)
+
+    def kind_group_keys(self, message: Mapping[str, Any]) -> tuple[Hashable, ...]:
+        """Per group, the class of the message among facts of its kind: only the rules of the
+        group that may fire for that kind are read (None for a group with none of them), so a
+        kind's classes are far fewer than the group's. A kind the rule set lacks (never
+        decided) gets the plain group keys, marked apart."""
+        kind = message.get("kind")
+        functions = self._by_kind.get(kind) if isinstance(kind, str) else None
+        if functions is None:
+            return tuple(("*", group.key(message)) for group in self.groups)
+        return tuple(None if key is None else (kind, key(message)) for key in functions)
 
 
 def _groups(rules: Sequence[Rule], window: _Fields) -> Iterable[RuleGroup]:
@@ -145,6 +190,35 @@ def _groups(rules: Sequence[Rule], window: _Fields) -> Iterable[RuleGroup]:
             for test in rule_tests(rule):
                 fields.add(test)
         yield RuleGroup(frozenset(rule.id for rule in group), KeyFunction(fields))
+
+
+def may_fire_for(rule: Rule, kind: str) -> bool:
+    """Whether some alternative of the rule's condition admits facts of `kind` (the rules that
+    do not test the kind admit every kind)."""
+    for conjunction in alternatives(rule.when):
+        if all(
+            (op != "eq" or value == kind) and (op != "neq" or value != kind) and op != "nex"
+            for field, op, value in conjunction
+            if field == "kind"
+        ):
+            return True
+    return False
+
+
+def _kind_key(rules: RuleSet, group: RuleGroup, kind: str, window: _Fields) -> KeyFunction | None:
+    """The key over what the group's rules that may fire for `kind` read (None: there are none
+    and the group fires nothing for the kind)."""
+    members = [
+        rule for rule in rules.rules if rule.id in group.rule_ids and may_fire_for(rule, kind)
+    ]
+    if not members:
+        return None
+    fields = _Fields()
+    fields.ordered.update({k: set(v) for k, v in window.ordered.items()})
+    for rule in members:
+        for test in rule_tests(rule):
+            fields.add(test)
+    return KeyFunction(fields)
 
 
 def rule_fields(rule: Rule) -> set[str]:

@@ -205,7 +205,9 @@ def assert_fines_within_range(decider: Decider, fact: dict[str, Any]) -> None:
         for rule in applied_penalty_rules(decider.rules, candidate.decision) + filling_rules(
             decider.rules, candidate.decision
         ):
-            by_version.setdefault(rule.provision.law_version, []).append(rule)
+            found = by_version.setdefault(rule.provision.law_version, [])
+            if rule not in found:  # one rule applied under both candidates is one rule
+                found.append(rule)
     income = fact.get("illegal_income_yuan") or 0.0
     annual = fact.get("annual_income_yuan")
     for fine in decision.fines:

@@ -1,0 +1,110 @@
+"""A cache bounded by the memory its entries take, that a long scan does not flush.
+
+The decider's caches map class keys to shared, immutable results. A fixed entry count either
+wastes memory (small keys) or thrashes: a batch with more distinct classes than the count evicts
+every entry before it is used again, and warm speed falls to cold. Here the bound is bytes (each
+entry's key and slot, estimated once when stored; values are shared and counted by whoever makes
+them), and entries live in two segments (2Q): new entries enter `probation`, an entry hit there
+moves to `protected`, and eviction takes the oldest of probation first. A one-off scan so only
+churns probation; the classes a workload keeps meeting stay in protected. A hit in protected
+costs one dict lookup: nothing is reordered on the hot path.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections import OrderedDict
+from collections.abc import Hashable
+from typing import Generic, TypeVar
+
+V = TypeVar("V")
+
+#: What one slot costs beyond its key: the ordered dict's entry, link and index, spare room.
+SLOT_BYTES = 160
+#: The protected segment's share of the budget; the rest is probation.
+PROTECTED_SHARE = 0.8
+
+
+def size_of(key: Hashable) -> int:
+    """The bytes a key holds: the tuple and what it holds (one level of nesting further)."""
+    size = sys.getsizeof(key)
+    if isinstance(key, tuple):
+        for item in key:
+            size += sys.getsizeof(item)
+            if isinstance(item, tuple):
+                size += sum(sys.getsizeof(part) for part in item)
+    return size
+
+
+class BoundedCache(Generic[V]):
+    """Key → value, at most `max_bytes` of keys and slots (0: stores nothing). Not locked: the
+    caller holds its lock around `put` and `clear`; `get` is one atomic dict read or move."""
+
+    def __init__(self, max_bytes: int):
+        self.max_bytes = max_bytes
+        self._protected: OrderedDict[Hashable, V] = OrderedDict()
+        self._probation: OrderedDict[Hashable, V] = OrderedDict()
+        self._sizes: dict[Hashable, int] = {}
+        self._protected_bytes = 0
+        self._probation_bytes = 0
+        self.evicted = 0
+
+    def __len__(self) -> int:
+        return len(self._protected) + len(self._probation)
+
+    @property
+    def bytes(self) -> int:
+        return self._protected_bytes + self._probation_bytes
+
+    def __contains__(self, key: Hashable) -> bool:
+        return key in self._protected or key in self._probation
+
+    def get(self, key: Hashable) -> V | None:
+        found = self._protected.get(key)
+        if found is not None:
+            return found
+        found = self._probation.pop(key, None)
+        if found is not None:
+            self._promote(key, found)
+        return found
+
+    def put(self, key: Hashable, value: V) -> None:
+        if self.max_bytes <= 0 or key in self:
+            return
+        size = self._sizes[key] = size_of(key) + SLOT_BYTES
+        self._probation[key] = value
+        self._probation_bytes += size
+        self._shrink()
+
+    def clear(self) -> None:
+        self._protected.clear()
+        self._probation.clear()
+        self._sizes.clear()
+        self._protected_bytes = self._probation_bytes = 0
+
+    def _promote(self, key: Hashable, value: V) -> None:
+        size = self._sizes.get(key, 0)
+        self._probation_bytes -= size
+        self._protected[key] = value
+        self._protected_bytes += size
+        limit = self.max_bytes * PROTECTED_SHARE
+        while self._protected_bytes > limit and self._protected:
+            old, old_value = self._protected.popitem(last=False)  # demoted to probation
+            moved = self._sizes.get(old, 0)
+            self._protected_bytes -= moved
+            self._probation[old] = old_value
+            self._probation_bytes += moved
+        self._shrink()
+
+    def _shrink(self) -> None:
+        while self.bytes > self.max_bytes:
+            segment = self._probation or self._protected
+            if not segment:
+                return
+            old, _ = segment.popitem(last=False)
+            size = self._sizes.pop(old, 0)
+            if segment is self._probation:
+                self._probation_bytes -= size
+            else:
+                self._protected_bytes -= size
+            self.evicted += 1

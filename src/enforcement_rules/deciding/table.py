@@ -1,0 +1,233 @@
+"""The final-decision table: a class key read straight off the raw fact dict, in one pass.
+
+The full path validates a fact (cattrs, `Violation`), normalises it once or twice (从旧兼从轻),
+computes its class keys, and resolves and chooses its decision. Facts of one class get one
+decision, so once a class is decided its final decision (without the caller's `ref`) can be
+looked up from the raw dict alone. `FastKey` reads that dict:
+
+- fields that may take few values (codes, booleans, the kind) are kept as they are, with their
+  exact types (so `1` is never taken for `true`), and the whole group is numbered once;
+- dates (strings as the JSON gives them) become their positions among the thresholds the rule
+  set's class key uses for each date field (the law-version date of each evaluation included),
+  and the years between occurrence and discovery likewise;
+- amounts and counts become their positions among their thresholds.
+
+The key is at least as fine as the class keys the full path computes, so two facts with one key
+get one decision. It is computed only where the dict's shape leaves no doubt (a plain dict of
+known fields, dates written `YYYY-MM-DD`, numbers of the exact JSON types, in order, not after
+the decision day); anything else gives no key, and the fact takes the full path, which raises
+the library's own errors. The table holds only what the full path decided for a fact with that
+key, so a key found is a fact the full path accepts. A decision whose fines follow the income
+stated is tabled under the key and the exact amounts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import math
+from collections.abc import Callable, Hashable, Mapping
+from itertools import repeat
+from typing import Any
+
+import attrs
+
+from ..contract.codec import InvalidValue, parse_date
+from ..contract.decision import Decision
+from ..contract.facts import MAX_AMOUNT_YUAN, MAX_COUNT, MAX_REF_LENGTH, Violation
+from ..rulebook.conditions import engine_field, to_fen
+from ..rulebook.model import WINDOW_FIELD
+from .normalise import full_years_before
+from .partition import Partition
+
+MISSING: Any = object()  # a field the fact does not state
+_DATES = ("occurred_on", "discovered_on", "decided_on")
+_AMOUNTS = ("direct_loss_yuan", "illegal_income_yuan", "annual_income_yuan")
+_NULLABLE = frozenset({"illegal_income_yuan", "annual_income_yuan"})
+_COUNTS = ("deaths", "serious_injuries")
+_INCOME = ("illegal_income_yuan", "annual_income_yuan")
+_OWN = frozenset({*_DATES, *_AMOUNTS, *_COUNTS, "ref", "circumstances"})
+_YEARS = "discovered_after_full_years"
+_NUMBERS = (*_AMOUNTS, *_COUNTS)
+_NO_NUMBERS = (MISSING,) * len(_NUMBERS)
+
+Reduce = Callable[[Any], Hashable]
+
+
+def _ignored(_: Any) -> Hashable:
+    return None
+
+
+class FastKey:
+    """Class keys of raw fact dicts under one rule set; `None` wherever the dict is in doubt."""
+
+    def __init__(self, partition: Partition, version_changed: Callable[[int, int], bool]):
+        fields = tuple(field.name for field in attrs.fields(Violation))
+        self.known = frozenset(fields)
+        self.static = tuple(name for name in fields if name not in _OWN)
+        whole = partition.key
+
+        def reduce(field: str) -> Reduce:
+            return whole.reducer(field) or _ignored
+
+        self._occurred, self._discovered, self._decided = (reduce(name) for name in _DATES)
+        self._as_of = reduce(WINDOW_FIELD)
+        self._years = reduce(_YEARS)
+        self._numbers_reduced = tuple(
+            (name, reduce(name if name in _COUNTS else engine_field(name))) for name in _NUMBERS
+        )
+        self._changed = version_changed
+        self._statics: dict[Hashable, int] = {}
+        self._numbers = itertools.count()
+        self._dates: dict[tuple[Any, Any, Any], tuple[Hashable, int, bool] | None] = {}
+
+    def clear(self) -> None:
+        self._statics.clear()
+        self._dates.clear()
+
+    def __call__(self, fact: Mapping[str, Any], today: int) -> Hashable | None:
+        """The table key of `fact` decided on `today` (a day ordinal when it states no
+        `decided_on`), or None: the full path must judge it."""
+        if type(fact) is not dict or not fact.keys() <= self.known:
+            return None
+        get = fact.get
+        values = tuple(map(get, self.static, repeat(MISSING)))
+        circumstances = get("circumstances", MISSING)
+        if circumstances is not MISSING:
+            if type(circumstances) is not list:
+                return None
+            circumstances = tuple(circumstances)
+            for code in circumstances:
+                if type(code) is not str:
+                    return None
+        static = (values, tuple(map(type, values)), circumstances)
+        try:
+            number = self._statics.get(static)
+        except TypeError:  # an unhashable value (a list or a dict where a code belongs)
+            return None
+        if number is None:
+            if len(self._statics) >= _MEMO_LIMIT:
+                self._statics.clear()  # numbers are never reused: old keys just stop matching
+            number = self._statics[static] = next(self._numbers)
+        dates = (
+            get("occurred_on", MISSING),
+            get("discovered_on", MISSING),
+            get("decided_on", MISSING),
+        )
+        try:
+            found = self._dates.get(dates, MISSING)
+        except TypeError:
+            return None
+        if found is MISSING:
+            if len(self._dates) >= _MEMO_LIMIT:
+                self._dates.clear()
+            found = self._dates[dates] = self._date_key(*dates)
+        if found is None:
+            return None
+        day_key, decided, stated = found
+        if not stated and decided > today:
+            return None
+        numbers = tuple(map(get, _NUMBERS, repeat(MISSING)))
+        if numbers == _NO_NUMBERS:
+            return number, day_key
+        figures = self._figures(numbers)
+        if figures is None:
+            return None
+        return number, day_key, figures
+
+    def income(self, fact: Mapping[str, Any]) -> Hashable:
+        """The exact incomes stated (for a decision whose fines follow them)."""
+        return tuple(
+            None if fact.get(name) is None else repr(float(fact[name])) for name in _INCOME
+        )
+
+    def _figures(self, numbers: tuple[Any, ...]) -> Hashable | None:
+        """Amounts and counts as the class key keeps them; None if one is in doubt."""
+        parts: list[Hashable] = []
+        for value, (name, reduce) in zip(numbers, self._numbers_reduced, strict=True):
+            if value is MISSING or (value is None and name in _NULLABLE):
+                parts.append(value)
+                continue
+            kind = type(value)
+            if name in _COUNTS:
+                if kind is not int or not 0 <= value <= MAX_COUNT:
+                    return None
+                parts.append(reduce(value))
+                continue
+            if kind is not float and kind is not int:
+                return None
+            if not (math.isfinite(value) and 0 <= value <= MAX_AMOUNT_YUAN):
+                return None
+            parts.append(reduce(to_fen(float(value))))
+        return tuple(parts)
+
+    def _date_key(
+        self, occurred: Any, discovered: Any, decided: Any
+    ) -> tuple[Hashable, int, bool] | None:
+        """(the dates' part of the key, the decision day, whether the fact states it)."""
+        days: list[int | None] = []
+        for value in (occurred, discovered, decided):
+            if value is MISSING:
+                days.append(None)
+                continue
+            if type(value) is not str and type(value) is not dt.date:
+                return None  # null, a number, a date-time: the full path says what is wrong
+            try:
+                days.append(parse_date(value).toordinal())
+            except InvalidValue:
+                return None
+        occurred_day, discovered_day, decided_day = days
+        if occurred_day is None:
+            return None
+        if discovered_day is None:
+            discovered_day = occurred_day
+        stated = decided_day is not None
+        if decided_day is None:
+            decided_day = discovered_day
+        if not occurred_day <= discovered_day <= decided_day:
+            return None
+        years = full_years_before(
+            dt.date.fromordinal(occurred_day), dt.date.fromordinal(discovered_day)
+        )
+        changed = self._changed(occurred_day, decided_day)
+        key = (
+            self._occurred(occurred_day),
+            self._discovered(discovered_day),
+            self._decided(decided_day),
+            self._years(years),
+            self._as_of(occurred_day),
+            self._as_of(decided_day) if changed else MISSING,
+        )
+        return key, decided_day, stated
+
+
+_MEMO_LIMIT = 200_000  # raw-value groups and date triples remembered (then forgotten at once)
+
+
+def ref_of(fact: Mapping[str, Any]) -> Any:
+    """The fact's `ref` if the fast path may echo it as it is, else MISSING."""
+    ref = fact.get("ref")
+    if ref is None:
+        return None
+    if type(ref) is str and len(ref) <= MAX_REF_LENGTH and ref.isprintable():
+        return ref
+    return MISSING
+
+
+def _cloner() -> Callable[[Decision, str], Decision]:
+    """`attrs.evolve(decision, ref=ref)` without `__init__` (the decision's fields are checked
+    already; only the caller's `ref` differs): the slots copied through their descriptors, in
+    straight-line code generated once (as attrs makes `__init__`), three times evolve's speed."""
+    names = [field.name for field in attrs.fields(Decision)]
+    scope: dict[str, Any] = {"new": object.__new__, "Decision": Decision}
+    lines = ["def with_ref(decision, ref):", "    clone = new(Decision)"]
+    for number, name in enumerate(names):
+        scope[f"set{number}"] = getattr(Decision, name).__set__
+        value = "ref" if name == "ref" else f"decision.{name}"
+        lines.append(f"    set{number}(clone, {value})")
+    lines.append("    return clone")
+    exec("\n".join(lines), scope)  # our own text, made of the class's field names
+    return scope["with_ref"]  # type: ignore[no-any-return]
+
+
+with_ref = _cloner()

@@ -1,0 +1,38 @@
+"""The memory-bounded cache keeps to its budget and keeps what is used through a long scan."""
+
+from __future__ import annotations
+
+from enforcement_rules.deciding.bounded import SLOT_BYTES, BoundedCache, size_of
+
+
+def test_the_cache_never_holds_more_bytes_than_its_budget() -> None:
+    cache: BoundedCache[int] = BoundedCache(50_000)
+    for number in range(5_000):
+        cache.put((number, "key"), number)
+        assert cache.bytes <= 50_000
+    assert 0 < len(cache) < 5_000 and cache.evicted == 5_000 - len(cache)
+    assert cache.bytes == sum(
+        size_of((n, "key")) + SLOT_BYTES for n in range(5_000) if (n, "key") in cache
+    )
+
+
+def test_entries_met_again_survive_a_scan_of_new_ones() -> None:
+    cache: BoundedCache[int] = BoundedCache(200_000)
+    hot = [(number, "hot") for number in range(200)]
+    for key in hot:
+        cache.put(key, 1)
+        assert cache.get(key) == 1  # met twice: protected
+    for number in range(20_000):  # a scan far larger than the budget
+        cache.put((number, "scan"), 2)
+    assert all(cache.get(key) == 1 for key in hot)
+    assert cache.get((0, "scan")) is None  # the scan's oldest went first
+
+
+def test_a_zero_budget_stores_nothing_and_clear_empties() -> None:
+    off: BoundedCache[int] = BoundedCache(0)
+    off.put(("a",), 1)
+    assert off.get(("a",)) is None and len(off) == 0
+    cache: BoundedCache[int] = BoundedCache(10_000)
+    cache.put(("a",), 1)
+    cache.clear()
+    assert len(cache) == 0 and cache.bytes == 0 and cache.get(("a",)) is None

@@ -1,0 +1,67 @@
+"""A DataFrame or an Arrow table of facts is decided row by row as `decide_many` decides them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import enforcement_rules as er
+
+pd = pytest.importorskip("pandas")
+pa = pytest.importorskip("pyarrow")
+from enforcement_rules.deciding.columnar import decide_frame  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+from workload import realistic  # noqa: E402
+
+RULES = er.load_rules()
+TODAY = dt.date(2027, 6, 1)
+
+
+def expected(facts: list[dict[str, Any]]) -> list[Any]:
+    decider = er.Decider(RULES, today=lambda: TODAY, cache_size=0)
+    found = decider.decide_many(
+        [{k: v for k, v in f.items() if k != "ref"} for f in facts], errors="collect"
+    )
+    return [
+        r.to_dict(trace=True) if isinstance(r, er.Decision) else type(r).__name__ for r in found
+    ]
+
+
+def got(result: Any, count: int) -> list[Any]:
+    rows = [result.decision(row) for row in range(count)]
+    return [r.to_dict(trace=True) if isinstance(r, er.Decision) else type(r).__name__ for r in rows]
+
+
+def test_a_dataframe_is_decided_as_decide_many_decides_its_rows() -> None:
+    facts = realistic(RULES, 400, seed=3)
+    facts += [{**facts[0], "kind": "jaywalking"}, {**facts[1], "overdue": 1}, dict(facts[2])]
+    frame = pd.DataFrame.from_records(facts)
+    result = decide_frame(frame, decider=er.Decider(RULES, today=lambda: TODAY))
+    assert got(result, len(facts)) == expected(facts)
+    assert len(result.decisions) < len(facts)  # each distinct decision is kept once
+    columns = result.to_pandas()
+    assert len(columns) == len(facts) and columns["error"].notna().sum() == 2
+    assert list(columns["law_version"][:3]) == [result.decision(i).law_version for i in range(3)]
+
+
+def test_an_arrow_table_with_date_columns_and_nulls_is_decided_the_same() -> None:
+    facts = [
+        {"kind": "no_safety_staff", "occurred_on": dt.date(2020, 5, 1), "overdue": True},
+        {"kind": "blocked_exits", "occurred_on": dt.date(2013, 2, 1), "overdue": None},
+        {"kind": "no_safety_staff", "occurred_on": dt.date(2020, 5, 2), "overdue": True},
+    ]
+    table = pa.Table.from_pylist(facts)
+    result = decide_frame(table, decider=er.Decider(RULES, today=lambda: TODAY))
+    stated = [{k: v for k, v in f.items() if v is not None} for f in facts]
+    assert got(result, 3) == expected(stated)
+    assert result.ids[0] == result.ids[2]  # one class, one decision
+
+
+def test_an_empty_frame_gives_no_decisions() -> None:
+    result = decide_frame(pd.DataFrame({"kind": []}))
+    assert len(result.ids) == 0 and result.decisions == ()
