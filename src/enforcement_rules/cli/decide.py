@@ -97,6 +97,11 @@ def _run(command: Command, *, as_text: bool) -> int:
     return decide_lines(command, decider, lines, as_text=as_text, chunk=chunk)
 
 
+def error_line(number: int, error: EnforcementRulesError) -> str:
+    """The output line standing in for input line `number` that could not be decided."""
+    return json_line({"line": number, "error": error_object(error)})
+
+
 def decide_inspections(command: Command, decider: InspectionDecider, lines: Iterable[bytes]) -> int:
     """Decide every line as an inspection; a bad line gets an error object in its place."""
     out, err = command.out, command.err
@@ -114,7 +119,7 @@ def decide_inspections(command: Command, decider: InspectionDecider, lines: Iter
             except EnforcementRulesError as error:
                 status = EXIT_BAD_INPUT
                 print(f"line {number}: {error}", file=err)
-                print(json_line({"line": number, "error": error_object(error)}), file=out)
+                print(error_line(number, error), file=out)
                 continue
             print(decided.to_json(trace=trace), file=out)
     return status
@@ -145,7 +150,7 @@ def decide_lines(
                 status = EXIT_BAD_INPUT
                 print(f"line {number}: {error}", file=err)
                 if not as_text:
-                    print(json_line({"line": number, "error": error_object(error)}), file=out)
+                    print(error_line(number, error), file=out)
                 continue
             if as_text:
                 heading = {"zh": f"第{number}行", "en": f"line {number}"}.get(
@@ -197,7 +202,7 @@ def _stream(
                 if isinstance(result, EnforcementRulesError):
                     status = EXIT_BAD_INPUT
                     print(f"line {number}: {result}", file=err)
-                    written.append(json_line({"line": number, "error": error_object(result)}))
+                    written.append(error_line(number, result))
                 elif trace:
                     found = result if ref is None else with_ref(result, ref)
                     written.append(found.to_json(trace=True))
