@@ -42,3 +42,18 @@ def masked(lines: str) -> str:
     """The output with the rule set's digest masked: every rule edit changes the digest, and this
     test is about decisions (the digest has tests of its own)."""
     return re.sub(r'"rules_digest": "[0-9a-f]+"', '"rules_digest": "…"', lines)
+
+
+def test_the_output_is_the_same_when_the_remembered_texts_are_forgotten_at_every_line(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The CLI remembers each distinct decision's JSON text within a byte budget; a budget
+    smaller than one text (forgotten at each line) writes the same bytes."""
+    from enforcement_rules.cli import decide
+
+    monkeypatch.setattr(decide, "TEXT_BYTES", 1)
+    out, err = io.StringIO(), io.StringIO()
+    status = main(["decide", str(REPO / "examples" / "cases.jsonl")], out=out, err=err)
+    assert status == 0, err.getvalue()
+    recorded = (GOLDEN / "cases.decisions.jsonl").read_text("utf-8")
+    assert masked(out.getvalue()) == masked(recorded)

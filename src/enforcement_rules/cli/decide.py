@@ -171,7 +171,10 @@ def decide_lines(
 #: Lines read and decided together when the input is a file; a pipe or terminal is answered
 #: line by line, so that a caller that writes a line and waits for its answer gets it.
 CHUNK_LINES = 2048
-_TEXTS_KEPT = 50_000  # distinct decisions whose JSON text is remembered (then forgotten)
+#: The memory the remembered JSON texts of distinct decisions may take (then they are forgotten
+#: at once): bounded by bytes, not by count, since one text is 2–8 KB (Chinese is two bytes a
+#: character in a Python string) and a count of 50,000 alone held some 300 MiB.
+TEXT_BYTES = 32 * 2**20
 
 
 def _stream(
@@ -182,7 +185,7 @@ def _stream(
     the facts of its class) is serialised once; a fact's `ref` is spliced into its text."""
     out, err = command.out, command.err
     status = EXIT_OK
-    texts: dict[int, tuple[Decision, str]] = {}
+    texts = _Texts()
     items = read_items(lines)
     with command.progress("deciding") as progress:
         while batch := list(itertools.islice(items, chunk)):
@@ -213,16 +216,27 @@ def _stream(
     return status
 
 
-def _text(texts: dict[int, tuple[Decision, str]], decision: Decision, ref: str | None) -> str:
+class _Texts(dict[int, tuple[Decision, str]]):
+    """Distinct decisions' JSON texts by the decision's id (each entry holds its decision, so
+    the id stays its), with the bytes they take."""
+
+    held_bytes = 0
+
+
+def _text(texts: _Texts, decision: Decision, ref: str | None) -> str:
     """The decision's JSON line with `ref`; the text of the decision without it is made once
     (it ends with the ref, `null`, and the object's closing brace)."""
     held = texts.get(id(decision))
     if held is None:
-        if len(texts) >= _TEXTS_KEPT:
-            texts.clear()
         text = decision.to_json()
         assert decision.ref is None and text.endswith(_NO_REF), text[-20:]
-        held = texts[id(decision)] = (decision, text[: -len(_NO_REF)])  # holds it: id stays its
+        stem = text[: -len(_NO_REF)]
+        size = sys.getsizeof(stem)
+        if texts.held_bytes + size > TEXT_BYTES:
+            texts.clear()
+            texts.held_bytes = 0
+        held = texts[id(decision)] = (decision, stem)
+        texts.held_bytes += size
     if ref is None:
         return held[1] + _NO_REF
     return held[1] + json_line(ref) + "}"

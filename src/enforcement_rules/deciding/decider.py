@@ -24,7 +24,7 @@ from ..contract.facts import Violation
 from ..contract.vocabulary import PenaltyBasis
 from ..rulebook.loader import load_rules
 from ..rulebook.model import RuleSet, in_force
-from . import derived
+from . import collector, derived
 from .bounded import BoundedCache
 from .discretion import with_suggestions
 from .engine import Engine
@@ -144,7 +144,8 @@ class Decider:
         results: list[Decision | EnforcementRulesError] = []
         for start, chunk in self._chunks(many, self._chunk_size):
             shared, refs = self._decide_chunk(chunk, start, collect=errors == "collect")
-            results += _with_refs(shared, refs)
+            with collector.paused():
+                results += _with_refs(shared, refs)
         return results
 
     def decide_iter(
@@ -154,7 +155,9 @@ class Decider:
         in input order; reads and decides `chunk_size` facts at a time, so memory stays bounded
         whatever the input's length."""
         for shared, refs in self.decide_chunks(many, chunk_size=chunk_size):
-            yield from _with_refs(shared, refs)
+            with collector.paused():
+                decided = _with_refs(shared, refs)
+            yield from decided
 
     def decide_chunks(
         self, many: Iterable[Facts], *, chunk_size: int | None = None
@@ -178,7 +181,14 @@ class Decider:
     ) -> tuple[list[Decision | EnforcementRulesError], list[str | None]]:
         """One chunk: facts whose class is in the final-decision table straight from it (see
         `table`), the others by the full path, which then tables their decisions. Decisions
-        come without the caller's `ref`; the refs beside them."""
+        come without the caller's `ref`; the refs beside them. The cycle collector waits
+        (`collector`)."""
+        with collector.paused():
+            return self._decide_chunk_now(chunk, offset, collect=collect)
+
+    def _decide_chunk_now(
+        self, chunk: list[Facts], offset: int, *, collect: bool
+    ) -> tuple[list[Decision | EnforcementRulesError], list[str | None]]:
         today = self._today()
         results: list[Decision | EnforcementRulesError | None] = [None] * len(chunk)
         refs: list[str | None] = [None] * len(chunk)

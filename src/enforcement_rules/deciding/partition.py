@@ -69,17 +69,26 @@ def _same(value: Any) -> Hashable:
 _POSITIONS_KEPT = 50_000  # remembered positions per field (then forgotten at once)
 
 
+Positions = dict[Any, tuple[int, bool]]
+
+
 class KeyFunction:
     """The class key over a fixed set of fields."""
 
-    def __init__(self, fields: _Fields):
+    def __init__(self, fields: _Fields, memos: dict[tuple[float, ...], Positions] | None = None):
+        """`memos` holds each threshold list's remembered positions, shared by the key
+        functions given the same dict: a partition has a key per rule group and kind (hundreds)
+        over a few distinct threshold lists, and one memo per list keeps memory bounded by the
+        lists, not by the key functions."""
         self._exact = tuple(sorted(fields.exact))
         self._ordered = tuple(
             (field, tuple(sorted(values))) for field, values in sorted(fields.ordered.items())
         )
+        shared = {} if memos is None else memos
         # Each value's position, remembered (day ordinals, counts and amounts recur a lot).
-        self._memo: tuple[tuple[str, tuple[float, ...], dict[Any, tuple[int, bool]]], ...] = tuple(
-            (field, thresholds, {}) for field, thresholds in self._ordered
+        self._memo: tuple[tuple[str, tuple[float, ...], Positions], ...] = tuple(
+            (field, thresholds, shared.setdefault(thresholds, {}))
+            for field, thresholds in self._ordered
         )
 
     def reducer(self, field: str) -> Callable[[Any], Hashable] | None:
@@ -139,10 +148,14 @@ class Partition:
         for rule in rules.rules:
             for test in rule_tests(rule):
                 whole.add(test)
-        self.key = KeyFunction(whole)
-        self.groups = tuple(_groups(rules.rules, window))
+        memos: dict[tuple[float, ...], Positions] = {}
+        self.key = KeyFunction(whole, memos)
+        self.groups = tuple(_groups(rules.rules, window, memos))
+        tests = {rule.id: kind_tests(rule) for rule in rules.rules}  # each rule's DNF once
         self._by_kind = {
-            kind: tuple(_kind_key(rules, group, kind, window) for group in self.groups)
+            kind: tuple(
+                _kind_key(rules, group, kind, window, memos, tests) for group in self.groups
+            )
             for kind in rules.kinds
         }
 
@@ -161,7 +174,9 @@ class Partition:
         return tuple(None if key is None else (kind, key(message)) for key in functions)
 
 
-def _groups(rules: Sequence[Rule], window: _Fields) -> Iterable[RuleGroup]:
+def _groups(
+    rules: Sequence[Rule], window: _Fields, memos: dict[tuple[float, ...], Positions]
+) -> Iterable[RuleGroup]:
     """Connected components of rules linked by a shared field (dates aside: `DATE_FIELDS`)."""
     # A rule that derives a field is linked to the rules that test it (forward chaining).
     reads = {rule.id: rule_fields(rule) - DATE_FIELDS for rule in rules}
@@ -189,27 +204,48 @@ def _groups(rules: Sequence[Rule], window: _Fields) -> Iterable[RuleGroup]:
         for rule in group:
             for test in rule_tests(rule):
                 fields.add(test)
-        yield RuleGroup(frozenset(rule.id for rule in group), KeyFunction(fields))
+        yield RuleGroup(frozenset(rule.id for rule in group), KeyFunction(fields, memos))
 
 
 def may_fire_for(rule: Rule, kind: str) -> bool:
     """Whether some alternative of the rule's condition admits facts of `kind` (the rules that
     do not test the kind admit every kind)."""
-    for conjunction in alternatives(rule.when):
-        if all(
+    return _admits(kind_tests(rule), kind)
+
+
+KindTests = tuple[tuple[tuple[str, Any], ...], ...]
+
+
+def kind_tests(rule: Rule) -> KindTests:
+    """Per alternative of the rule's condition, its tests of the kind (op, value)."""
+    return tuple(
+        tuple((op, value) for field, op, value in conjunction if field == "kind")
+        for conjunction in alternatives(rule.when)
+    )
+
+
+def _admits(tests: KindTests, kind: str) -> bool:
+    return any(
+        all(
             (op != "eq" or value == kind) and (op != "neq" or value != kind) and op != "nex"
-            for field, op, value in conjunction
-            if field == "kind"
-        ):
-            return True
-    return False
+            for op, value in conjunction
+        )
+        for conjunction in tests
+    )
 
 
-def _kind_key(rules: RuleSet, group: RuleGroup, kind: str, window: _Fields) -> KeyFunction | None:
+def _kind_key(
+    rules: RuleSet,
+    group: RuleGroup,
+    kind: str,
+    window: _Fields,
+    memos: dict[tuple[float, ...], Positions],
+    tests: Mapping[str, KindTests],
+) -> KeyFunction | None:
     """The key over what the group's rules that may fire for `kind` read (None: there are none
     and the group fires nothing for the kind)."""
     members = [
-        rule for rule in rules.rules if rule.id in group.rule_ids and may_fire_for(rule, kind)
+        rule for rule in rules.rules if rule.id in group.rule_ids and _admits(tests[rule.id], kind)
     ]
     if not members:
         return None
@@ -218,7 +254,7 @@ def _kind_key(rules: RuleSet, group: RuleGroup, kind: str, window: _Fields) -> K
     for rule in members:
         for test in rule_tests(rule):
             fields.add(test)
-    return KeyFunction(fields)
+    return KeyFunction(fields, memos)
 
 
 def rule_fields(rule: Rule) -> set[str]:

@@ -8,6 +8,7 @@ Every problem of every file is collected before `RuleSetError` is raised, so one
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import itertools
 import json
@@ -154,8 +155,15 @@ def schema_message(error: jsonschema.ValidationError) -> str:
     return error.message
 
 
+@functools.lru_cache(maxsize=32)
+def _validator(schema_text: str) -> jsonschema.Draft202012Validator:
+    """One validator per schema (building one resolves its references: a rule set's hundred
+    files share a handful of schemas)."""
+    return jsonschema.Draft202012Validator(json.loads(schema_text))
+
+
 def schema_errors(doc: YamlDocument, schema: dict[str, Any], out: ErrorCollector) -> bool:
-    validator = jsonschema.Draft202012Validator(schema)
+    validator = _validator(json.dumps(schema, sort_keys=True))
     found = False
     for error in sorted(validator.iter_errors(doc.data), key=lambda e: list(map(str, e.path))):
         shown = best_match(error.context) if error.context else error

@@ -1,0 +1,87 @@
+"""The cycle collector is paused while chunks are decided, and always restored after."""
+
+from __future__ import annotations
+
+import gc
+import threading
+from collections.abc import Iterator
+
+import pytest
+
+import enforcement_rules as er
+from enforcement_rules.deciding import collector
+
+FACT = {"kind": "blocked_exits", "occurred_on": "2025-09-09", "sector": "manufacturing"}
+
+
+@pytest.fixture(autouse=True)
+def collector_restored() -> Iterator[None]:
+    enabled = gc.isenabled()
+    yield
+    if enabled:
+        gc.enable()
+    else:
+        gc.disable()
+
+
+def test_the_collector_is_off_inside_and_back_on_after_nested_blocks() -> None:
+    gc.enable()
+    with collector.paused():
+        assert not gc.isenabled()
+        with collector.paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # the outer block still holds the pause
+    assert gc.isenabled()
+
+
+def test_a_collector_the_program_disabled_stays_disabled() -> None:
+    gc.disable()
+    with collector.paused():
+        assert not gc.isenabled()
+    assert not gc.isenabled()
+
+
+def test_an_error_inside_the_block_restores_the_collector() -> None:
+    gc.enable()
+    with pytest.raises(ZeroDivisionError), collector.paused():
+        1 / 0  # noqa: B018
+    assert gc.isenabled()
+
+
+def test_threads_sharing_the_pause_leave_the_collector_as_they_found_it() -> None:
+    gc.enable()
+    inside = threading.Barrier(4)
+    seen: list[bool] = []
+
+    def work() -> None:
+        with collector.paused():
+            inside.wait()
+            seen.append(gc.isenabled())
+            inside.wait()
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert seen == [False] * 4
+    assert gc.isenabled()
+
+
+def test_deciding_pauses_the_collector_and_restores_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    gc.enable()
+    states: list[bool] = []
+    decider = er.Decider(er.load_rules())
+    full = decider._full
+
+    def spy(*args: object, **kwargs: object) -> object:
+        states.append(gc.isenabled())
+        return full(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(decider, "_full", spy)
+    decisions = decider.decide_many([FACT, {**FACT, "overdue": True}])
+    assert [d.penalties for d in decisions] != [] and states == [False]
+    assert gc.isenabled()
+    with pytest.raises(er.EnforcementRulesError):
+        decider.decide({**FACT, "hazard": "enormous"})
+    assert gc.isenabled()
