@@ -14,7 +14,7 @@ import yaml
 
 import enforcement_rules as er
 from enforcement_rules.cli import main
-from enforcement_rules.proving.verify import Report, verify
+from enforcement_rules.proving.verify import FAILING, Report, verify
 
 BUNDLED = er.bundled_rules_dir()
 SUBSET = [
@@ -141,9 +141,13 @@ def test_an_overlapping_window_is_reported(tmp_path: Path) -> None:
 def test_pending_files_are_listed_but_do_not_fail(rules: er.RuleSet) -> None:
     pending = [p for p in rules.provisions if p.review == "pending"]
     benchmarks = [b for b in rules.benchmarks if b.review == "pending"]  # listed too
-    report = verify(rules, run_rule_examples=False)
+    # Pending findings come from the files, not the walk: one class walked is enough (the walk
+    # is capped, so its `cap` findings are the only failing ones; the whole walk passing is
+    # `test_check_on_the_bundled_rules_exits_0_and_prints_its_counts`).
+    report = verify(rules, run_rule_examples=False, max_classes=1)
     assert report.count("pending") == len(pending) + len(benchmarks) > len(pending) > 0
-    assert report.ok, report.to_text()
+    assert "pending" not in FAILING
+    assert {f.category for f in report.failing} == {"cap"}, report.to_text()
 
 
 @pytest.mark.exhaustive

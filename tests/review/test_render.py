@@ -7,8 +7,7 @@ import json
 import re
 import subprocess
 import tempfile
-from collections.abc import Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterable, Iterator, Sequence
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -453,32 +452,10 @@ def test_browser_console_check_catches_a_broken_page(tmp_path: Path) -> None:
     assert any("Uncaught ReferenceError" in line for line in _console(result.stderr))
 
 
-@needs_chromium
-def test_browser_renders_every_rule_and_the_matrix_links_resolve(
-    rules: er.RuleSet, html_site: list[Path]
-) -> None:
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        runs = list(pool.map(lambda path: _chromium(["--dump-dom"], path.as_uri()), html_site))
-    for path, run in zip(html_site, runs, strict=True):
-        assert _console(run.stderr) == [], path.name
-        assert "</html>" in run.stdout, path.name
-    dom = {path.name: Page(run.stdout) for path, run in zip(html_site, runs, strict=True)}
-    rendered_ids = {rule_id for page in dom.values() for rule_id in page.ids}
-    assert {rule.id for rule in rules.rules} <= rendered_ids
-    matrix_links = [
-        href for cells in dom["index.html"].rows.values() for c in cells for href in c.hrefs
-    ]
-    assert len(matrix_links) > 100
-    for href in matrix_links:
-        target, fragment = href.split("#", 1)
-        assert fragment in dom[target].ids, href
-    assert _unresolved(dom) == []
-
-
-#: Injected into a copy of a page only (the catalogue itself has no scripts): reports the layout
-#: width and any text sticking out of the page, at load and after the phone-size resize.
-OVERFLOW_PROBE = """<script>
-function probe() {
+#: Run in each page once it has loaded (through the browser's debugging protocol, so the
+#: page's own Content-Security-Policy, which allows no script, stays as it is): the layout
+#: width and any text sticking out of the page.
+OVERFLOW_PROBE = """() => {
   const width = document.documentElement.clientWidth, wide = [];
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
@@ -492,37 +469,115 @@ function probe() {
       if (!scrolls) wide.push(node.textContent.trim().slice(0, 60));
     }
   }
-  const scrollWidth = document.documentElement.scrollWidth;
-  console.log("OVERFLOW-PROBE " + JSON.stringify({width, scrollWidth, wide: wide.slice(0, 3)}));
-}
-probe();
-addEventListener("resize", probe);
-</script></body>"""
+  return {width, scrollWidth: document.documentElement.scrollWidth, wide: wide.slice(0, 3)};
+}"""
+PHONE = {"width": 412, "height": 915}
+
+
+@attrs.frozen
+class Visit:
+    """One page as the browser showed it at phone width."""
+
+    dom: str  # the document after loading
+    console: list[str]  # every console message and uncaught error (the catalogue has none)
+    layout: dict[str, Any]  # OVERFLOW_PROBE's report
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """One headless Chromium (Playwright driving Debian's, never a downloaded browser) for the
+    module's pages: a launch per page cost a minute and a half for the catalogue's 80 pages."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"]
+        )
+        yield launched
+        launched.close()
+
+
+def visit(browser: Any, path: Path) -> Visit:
+    """Open a page at phone width in a fresh context; nothing may be fetched from anywhere."""
+    context = browser.new_context(viewport=PHONE, locale="zh-CN")
+    try:
+        page = context.new_page()
+        console: list[str] = []
+        page.on("console", lambda message: console.append(f"{message.type}: {message.text}"))
+        page.on("pageerror", lambda error: console.append(f"uncaught: {error}"))
+        page.route(
+            "**/*",
+            lambda route: (
+                route.continue_() if route.request.url.startswith("file://") else route.abort()
+            ),
+        )
+        page.goto(path.as_uri(), wait_until="load")
+        return Visit(page.content(), console, page.evaluate(OVERFLOW_PROBE))
+    finally:
+        context.close()
+
+
+@pytest.fixture(scope="module")
+def visited(browser: Any, html_site: list[Path]) -> dict[str, Visit]:
+    return {path.name: visit(browser, path) for path in html_site}
 
 
 @needs_chromium
-def test_browser_pages_fit_a_phone_screen(html_site: list[Path], tmp_path: Path) -> None:
+def test_browser_visit_sees_a_script_error_a_policy_breach_and_a_wide_page(
+    browser: Any, tmp_path: Path
+) -> None:
+    """The checks below are not vacuous: an uncaught error, a style the page's own
+    Content-Security-Policy refuses, and text wider than a phone are seen, on a page the
+    browser laid out at phone width."""
+    page = tmp_path / "broken.html"
+    policy = '<meta http-equiv="Content-Security-Policy" content="script-src \'unsafe-inline\'">'
+    page.write_text(
+        f"<!DOCTYPE html><html><head>{policy}</head><body><p id=x>{'x' * 400}</p>"
+        '<p style="color: red">styled</p><script>undefinedFunction();</script></body></html>',
+        "utf-8",
+    )
+    seen = visit(browser, page)
+    assert 'id="x"' in seen.dom
+    assert any("undefinedFunction" in line for line in seen.console), seen.console
+    tight = page.with_name("tight.html")
+    tight.write_text(
+        '<!DOCTYPE html><html><head><meta http-equiv="Content-Security-Policy" '
+        "content=\"default-src 'none'\"><style>p {color: red}</style></head>"
+        "<body><p>x</p></body></html>",
+        "utf-8",
+    )
+    refused = visit(browser, tight).console
+    assert any("Content Security Policy" in line for line in refused), refused
+    assert seen.layout["width"] <= PHONE["width"]
+    assert seen.layout["scrollWidth"] > seen.layout["width"] and seen.layout["wide"]
+
+
+@needs_chromium
+def test_browser_renders_every_rule_and_the_matrix_links_resolve(
+    rules: er.RuleSet, visited: dict[str, Visit]
+) -> None:
+    for name, seen in visited.items():
+        assert seen.console == [], name
+        assert "</html>" in seen.dom, name
+    dom = {name: Page(seen.dom) for name, seen in visited.items()}
+    rendered_ids = {rule_id for page in dom.values() for rule_id in page.ids}
+    assert {rule.id for rule in rules.rules} <= rendered_ids
+    matrix_links = [
+        href for cells in dom["index.html"].rows.values() for c in cells for href in c.hrefs
+    ]
+    assert len(matrix_links) > 100
+    for href in matrix_links:
+        target, fragment = href.split("#", 1)
+        assert fragment in dom[target].ids, href
+    assert _unresolved(dom) == []
+
+
+@needs_chromium
+def test_browser_pages_fit_a_phone_screen(visited: dict[str, Visit]) -> None:
     """Nothing but the tables (which scroll inside their box) may widen a page on a phone."""
-    probes = []
-    for path in html_site:
-        probe = tmp_path / path.name
-        csp = r'<meta http-equiv="Content-Security-Policy"[^>]*>'
-        page = re.sub(csp, "", path.read_text("utf-8"))
-        probe.write_text(page.replace("</body>", OVERFLOW_PROBE), "utf-8")  # CSP would stop it
-        probes.append(probe)
-
-    def run(probe: Path) -> subprocess.CompletedProcess[str]:
-        shot = probe.with_suffix(".png")
-        return _chromium([f"--screenshot={shot}", "--window-size=412,915"], probe.as_uri())
-
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        runs = list(pool.map(run, probes))
-    for probe, result in zip(probes, runs, strict=True):
-        reports = re.findall(r"OVERFLOW-PROBE (\{.*\})\", source:", result.stderr)
-        assert reports, f"{probe.name}: the probe did not report"
-        last = json.loads(reports[-1])
-        assert last["width"] <= 412, f"{probe.name} was not laid out at phone width: {last}"
-        assert last["scrollWidth"] <= last["width"] and not last["wide"], (probe.name, last)
+    for name, seen in visited.items():
+        layout = seen.layout
+        assert layout["width"] <= PHONE["width"], f"{name} was not laid out at phone width"
+        assert layout["scrollWidth"] <= layout["width"] and not layout["wide"], (name, layout)
 
 
 @needs_chromium

@@ -117,3 +117,23 @@ def test_every_bundled_rule_has_a_citation_and_an_example(rules: er.RuleSet) -> 
         assert rule.provision.article >= 1 and rule.provision.law in rules.laws
         if rule.provision.review == "pending":
             assert rule.provision.review_note, rule.id
+
+
+def test_an_unchanged_directory_is_loaded_once_and_an_edit_is_always_seen(tmp_path: Path) -> None:
+    root = tmp_path / "rules"
+    shutil.copytree(MINIMAL, root)
+    first = er.load_rules(root)
+    assert er.load_rules(root) is first  # parsed and proved once while it is in use
+    source = root / "demo_law" / "2020" / "art001_demo.yaml"
+    text = source.read_text("utf-8")
+    source.write_text(text.replace("overdue: true", "overdue: false", 1), "utf-8")
+    edited = er.load_rules(root)
+    assert edited is not first and edited.digest != first.digest
+    copy = tmp_path / "copy"
+    shutil.copytree(root, copy)
+    elsewhere = er.load_rules(copy)  # the same files elsewhere: its own rule set, named so
+    assert elsewhere is not edited and elsewhere.source == str(copy)
+    assert elsewhere.digest == edited.digest
+    source.write_text("rules: [", "utf-8")
+    with pytest.raises(er.RuleSetError):
+        er.load_rules(root)

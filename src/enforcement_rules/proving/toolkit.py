@@ -178,9 +178,26 @@ def _no_duty_yet(rules: RuleSet, decision: Decision, fact: dict[str, Any]) -> bo
 
 
 def assert_deterministic(decider: Decider, fact: dict[str, Any]) -> None:
-    """A fresh decider, without caches, decides the same."""
-    fresh = Decider(decider.rules, cache_size=0)
-    assert fresh.decide(fact).to_dict() == decider.decide(fact).to_dict()
+    """A decider without caches decides the same as `decider` (with whatever it has cached)."""
+    assert uncached(decider.rules).decide(fact).to_dict() == decider.decide(fact).to_dict()
+
+
+_uncached: list[Decider] = []  # the last few, newest last
+_UNCACHED_KEPT = 4
+
+
+def uncached(rules: RuleSet) -> Decider:
+    """The rule set's decider without caches (`cache_size=0`: no table, no class caches), made
+    once for the last few rule sets asked for: it keeps no decision between facts, so one
+    serves every comparison, and a property run does not compile the engine again for each
+    example."""
+    for found in _uncached:
+        if found.rules is rules:
+            return found
+    made = Decider(rules, cache_size=0)
+    _uncached.append(made)
+    del _uncached[:-_UNCACHED_KEPT]
+    return made
 
 
 def assert_monotonic(decider: Decider, fact: dict[str, Any]) -> None:

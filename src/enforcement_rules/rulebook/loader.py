@@ -13,6 +13,7 @@ import hashlib
 import itertools
 import json
 import logging
+import weakref
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import cache
 from importlib import resources
@@ -75,7 +76,7 @@ from .model import (
 from .network import MAX_CHILDREN, MAX_STACK, Network
 from .safe_yaml import Path as DataPath
 from .safe_yaml import YamlDocument, read_yaml
-from .tree import read_tree
+from .tree import Tree, read_tree
 
 CATALOGUES = ("laws.yaml", "kinds.yaml", "routing.yaml", "procedure.yaml")
 #: Catalogue files a rules directory may add: a province's large-fine amounts for hearings.
@@ -186,14 +187,38 @@ def load_rules(path: str | Path | None = None, *, benchmarks: Sequence[str | Pat
     from .combining import with_combining  # both read files with this module's helpers
     from .discretion import with_benchmarks
 
-    return with_benchmarks(with_combining(_load_rules(path)), benchmarks)
-
-
-def _load_rules(path: str | Path | None = None) -> RuleSet:
     root = Path(path) if path is not None else bundled_rules_dir()
     if not root.is_dir():
         raise RuleSetError([RuleFileError(str(root), None, None, "not a rules directory")])
     tree = read_tree(root)
+    key = _tree_key(root, tree) if not benchmarks else None
+    found = _loaded.get(key) if key is not None else None
+    if found is not None:
+        return found
+    loaded = with_benchmarks(with_combining(_load_tree(root, tree)), benchmarks)
+    if key is not None:
+        _loaded[key] = loaded
+    return loaded
+
+
+#: Rule sets loaded in this process by the content of their directory (weakly: one goes when
+#: its last user lets it go). A directory whose files have not changed since is not parsed and
+#: proved again: the same, immutable rule set is returned. Files are always read, so an edit is
+#: always seen.
+_loaded: weakref.WeakValueDictionary[str, RuleSet] = weakref.WeakValueDictionary()
+
+
+def _tree_key(root: Path, tree: Tree) -> str:
+    """The identity of what a load reads: the directory's path (a rule set names its source)
+    and every file's name and text, with what the tree refused or ignored."""
+    digest = hashlib.sha256(str(root.resolve()).encode())
+    for entry in (*tree.rule_files, *tree.data_files):
+        digest.update(b"\0" + entry.relative.encode() + b"\0" + entry.text.encode())
+    digest.update(repr((tree.errors, tree.ignored)).encode())
+    return digest.hexdigest()
+
+
+def _load_tree(root: Path, tree: Tree) -> RuleSet:
     log.debug("reading %d rule files under %s", len(tree.rule_files), root)
     out = ErrorCollector()
     out.errors.extend(tree.errors)
