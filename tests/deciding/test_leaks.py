@@ -50,8 +50,9 @@ def test_rule_sets_passed_to_decide_do_not_keep_their_deciders_forever(tmp_path:
     assert not any(finalizer.alive for finalizer in finalizers)  # delete_ruleset has run
 
 
-def test_equal_rule_sets_share_one_decider() -> None:
-    first, second = er.load_rules(), er.load_rules()
+def test_equal_rule_sets_share_one_decider(tmp_path: Path) -> None:
+    shutil.copytree(er.bundled_rules_dir(), tmp_path / "rules")
+    first, second = er.load_rules(), er.load_rules(tmp_path / "rules")  # the same content
     assert first is not second and first.digest == second.digest
     assert decider_for(first) is decider_for(second)
 
