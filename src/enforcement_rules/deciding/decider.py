@@ -78,11 +78,10 @@ class Decider:
         self._benchmarked = bool(rules.applied_benchmarks)
         # A benchmark's bands read what the class key reduces: the decision date (against the
         # benchmarks' windows) and the illegal income (a tier fact); with one applied, the table
-        # key carries both (`_table_key`). The other tier facts are kept exactly by the key.
-        self._band_cuts = sorted(
-            {b.in_force_from.isoformat() for b in rules.applied_benchmarks}
-            | {b.in_force_until.isoformat() for b in rules.applied_benchmarks if b.in_force_until}
-        )
+        # key carries both (`FastKey`). The other tier facts are kept exactly by the key.
+        band_cuts = {b.in_force_from for b in rules.applied_benchmarks} | {
+            b.in_force_until for b in rules.applied_benchmarks if b.in_force_until
+        }
         tabled = bool(cache_size)
         self._table: BoundedCache[Decision] = BoundedCache(table_bytes if tabled else 0)
         self._by_income: BoundedCache[Decision] = BoundedCache(table_bytes // 4 if tabled else 0)
@@ -100,6 +99,8 @@ class Decider:
             lambda occurred, decided: (
                 bisect.bisect_right(ordinals, occurred) != bisect.bisect_right(ordinals, decided)
             ),
+            band_cuts=[day.toordinal() for day in band_cuts],
+            exact_income=self._benchmarked,
         )
 
     @property
@@ -199,7 +200,7 @@ class Decider:
             day = today.toordinal()
             with self._cache_lock:
                 for index, facts in enumerate(chunk):
-                    key = self._table_key(facts, day) if type(facts) is dict else None
+                    key = fast(facts, day) if type(facts) is dict else None
                     if key is not None:
                         found = table.get(key)
                         if found is _BY_INCOME:
@@ -231,19 +232,6 @@ class Decider:
                     else:
                         self._table.put(key, result)
         return results, refs  # type: ignore[return-value]
-
-    def _table_key(self, facts: dict[str, Any], day: int) -> Hashable | None:
-        """The final-decision table's key of a raw fact (`table.FastKey`), with what the
-        benchmarks' bands read besides: which of their windows the decision date falls in, and
-        the exact illegal income."""
-        key = self._fast(facts, day)
-        if key is None or not self._benchmarked:
-            return key
-        decided = facts.get("decided_on") or facts.get("discovered_on") or facts.get("occurred_on")
-        if type(decided) is not str:
-            return None  # a key was found, so the date is valid: a defensive refusal only
-        period = bisect.bisect_right(self._band_cuts, decided)
-        return key, period, facts.get("illegal_income_yuan")
 
     def _full(
         self, many: list[Facts], positions: list[int], collect: bool, today: dt.date

@@ -23,10 +23,11 @@ stated is tabled under the key and the exact amounts.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import itertools
 import math
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from itertools import repeat
 from typing import Any
 
@@ -61,7 +62,17 @@ def _ignored(_: Any) -> Hashable:
 class FastKey:
     """Class keys of raw fact dicts under one rule set; `None` wherever the dict is in doubt."""
 
-    def __init__(self, partition: Partition, version_changed: Callable[[int, int], bool]):
+    def __init__(
+        self,
+        partition: Partition,
+        version_changed: Callable[[int, int], bool],
+        band_cuts: Sequence[int] = (),
+        exact_income: bool = False,
+    ):
+        """`band_cuts` (day ordinals) and `exact_income`: what else the decisions read beside
+        the class keys (a discretion benchmark's bands read the decision date against their
+        windows, and the illegal income as a tier fact): the key then also holds the decision
+        date's position among the cuts and the exact illegal income stated."""
         fields = tuple(field.name for field in attrs.fields(Violation))
         self.known = frozenset(fields)
         self.static = tuple(name for name in fields if name not in _OWN)
@@ -77,6 +88,8 @@ class FastKey:
             (name, reduce(name if name in _COUNTS else engine_field(name))) for name in _NUMBERS
         )
         self._changed = version_changed
+        self._band_cuts = tuple(sorted(band_cuts))
+        self._exact_income = exact_income
         self._statics: dict[Hashable, int] = {}
         self._numbers = itertools.count()
         self._dates: dict[tuple[Any, Any, Any], tuple[Hashable, int, bool] | None] = {}
@@ -159,6 +172,8 @@ class FastKey:
             if not (math.isfinite(value) and 0 <= value <= MAX_AMOUNT_YUAN):
                 return None
             parts.append(reduce(to_fen(float(value))))
+            if self._exact_income and name == "illegal_income_yuan":
+                parts.append(float(value))
         return tuple(parts)
 
     def _date_key(
@@ -197,6 +212,7 @@ class FastKey:
             self._years(years),
             self._as_of(occurred_day),
             self._as_of(decided_day) if changed else MISSING,
+            bisect.bisect_right(self._band_cuts, decided_day) if self._band_cuts else 0,
         )
         return key, decided_day, stated
 
