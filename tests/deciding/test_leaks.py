@@ -58,6 +58,7 @@ def test_equal_rule_sets_share_one_decider(tmp_path: Path) -> None:
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="fork is POSIX")
+@pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning")
 def test_forking_while_another_thread_decides_does_not_deadlock_the_child() -> None:
     """Defect: forking while another thread held the engine's lock deadlocked the child (no
     `os.register_at_fork`)."""
