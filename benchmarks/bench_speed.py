@@ -105,18 +105,26 @@ def library_figures(
 
 
 def run_child(arguments: list[str]) -> tuple[float, int, str]:
-    """(seconds, peak RSS in bytes, stdout) of `python <this script> <arguments>`."""
+    """(seconds, peak RSS in bytes, stdout) of `python <this script> <arguments>`. The peak is
+    the child's own (`VmHWM`, which its exec started afresh, printed by the child as its last
+    line): the rusage of a child forked from this process counts this process's pages too."""
     start = time.perf_counter()
-    child = subprocess.Popen(
-        [sys.executable, __file__, *arguments], stdout=subprocess.PIPE, text=True
+    done = subprocess.run(
+        [sys.executable, __file__, *arguments], stdout=subprocess.PIPE, text=True, check=False
     )
-    assert child.stdout is not None
-    output = child.stdout.read()
-    _, status, usage = os.wait4(child.pid, 0)
-    child.returncode = os.waitstatus_to_exitcode(status)
-    if child.returncode:
-        raise SystemExit(f"child {arguments} failed with {child.returncode}")
-    return time.perf_counter() - start, usage.ru_maxrss * 1024, output
+    if done.returncode:
+        raise SystemExit(f"child {arguments} failed with {done.returncode}")
+    output, _, peak = done.stdout.rstrip("\n").rpartition("\n")
+    return time.perf_counter() - start, int(peak), output
+
+
+def peak_rss() -> int:
+    """This process's peak resident memory in bytes (Linux: VmHWM)."""
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+    raise RuntimeError("no VmHWM in /proc/self/status")
 
 
 def cli_figures(facts: list[dict[str, Any]], repeat: int) -> tuple[Timing, int]:
@@ -140,6 +148,7 @@ def child_cli(path: str) -> None:
     sys.stdout = sys.__stdout__
     if status not in (0, None):
         raise SystemExit(status)
+    print(peak_rss())
 
 
 def stream(rules: er.RuleSet, count: int, seed: int = 2026) -> Iterator[dict[str, Any]]:
@@ -167,6 +176,7 @@ def child_scale(count: int) -> None:
             marks.append(rss_now())
     seconds = time.perf_counter() - start
     print(json.dumps({"rate": count / seconds, "marks": marks}))
+    print(peak_rss())
 
 
 def scale_figures(sizes: list[int]) -> list[tuple[int, float, int, int]]:

@@ -68,7 +68,9 @@ def test_threads_sharing_the_pause_leave_the_collector_as_they_found_it() -> Non
     assert gc.isenabled()
 
 
-def test_deciding_pauses_the_collector_and_restores_it(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_deciding_a_batch_pauses_the_collector_and_restores_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     gc.enable()
     states: list[bool] = []
     decider = er.Decider(er.load_rules())
@@ -79,9 +81,16 @@ def test_deciding_pauses_the_collector_and_restores_it(monkeypatch: pytest.Monke
         return full(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(decider, "_full", spy)
-    decisions = decider.decide_many([FACT, {**FACT, "overdue": True}])
-    assert [d.penalties for d in decisions] != [] and states == [False]
+    batch = [
+        {**FACT, "occurred_on": f"2025-0{1 + day % 9}-{10 + day % 19}"}
+        for day in range(collector.PAUSE_FROM)
+    ]
+    decisions = decider.decide_many(batch)
+    assert len(decisions) == len(batch) and states == [False]
     assert gc.isenabled()
+    decider.decide({**FACT, "overdue": True})  # one fact of a new class: not worth a pause
+    assert states == [False, True]
+    spoiled = [*batch[:-1], {**FACT, "hazard": "enormous"}]
     with pytest.raises(er.EnforcementRulesError):
-        decider.decide({**FACT, "hazard": "enormous"})
+        decider.decide_many(spoiled)
     assert gc.isenabled()

@@ -15,13 +15,23 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 
 from .forksafe import ForkSafeLock
 
 _lock = ForkSafeLock()
 _depth = 0
 _was_enabled = False
+
+
+#: Fewer objects than this are not worth a pause: a single decision allocates too little for a
+#: collection to start inside it, and toggling the collector around each would cost more.
+PAUSE_FROM = 64
+
+
+def paused_for(count: int) -> AbstractContextManager[None]:
+    """`paused()` for work on `count` facts, if that many are worth it."""
+    return paused() if count >= PAUSE_FROM else nullcontext()
 
 
 @contextmanager

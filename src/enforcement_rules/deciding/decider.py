@@ -145,7 +145,7 @@ class Decider:
         results: list[Decision | EnforcementRulesError] = []
         for start, chunk in self._chunks(many, self._chunk_size):
             shared, refs = self._decide_chunk(chunk, start, collect=errors == "collect")
-            with collector.paused():
+            with collector.paused_for(len(shared)):
                 results += _with_refs(shared, refs)
         return results
 
@@ -156,7 +156,7 @@ class Decider:
         in input order; reads and decides `chunk_size` facts at a time, so memory stays bounded
         whatever the input's length."""
         for shared, refs in self.decide_chunks(many, chunk_size=chunk_size):
-            with collector.paused():
+            with collector.paused_for(len(shared)):
                 decided = _with_refs(shared, refs)
             yield from decided
 
@@ -184,7 +184,7 @@ class Decider:
         `table`), the others by the full path, which then tables their decisions. Decisions
         come without the caller's `ref`; the refs beside them. The cycle collector waits
         (`collector`)."""
-        with collector.paused():
+        with collector.paused_for(len(chunk)):
             return self._decide_chunk_now(chunk, offset, collect=collect)
 
     def _decide_chunk_now(
