@@ -13,7 +13,7 @@ import itertools
 import os
 import stat
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from ..contract.decision import Decision
@@ -102,70 +102,75 @@ def error_line(number: int, error: EnforcementRulesError) -> str:
     return json_line({"line": number, "error": error_object(error)})
 
 
-def decide_inspections(command: Command, decider: InspectionDecider, lines: Iterable[bytes]) -> int:
-    """Decide every line as an inspection; a bad line gets an error object in its place."""
-    out, err = command.out, command.err
-    trace = bool(getattr(command.args, "trace", False))
-    today = dt.date.today()
+def line_by_line(
+    command: Command,
+    lines: Iterable[bytes],
+    activity: str,
+    decide_line: Callable[[int, Any], str],
+    *,
+    error_lines: bool = True,
+) -> int:
+    """The loop every line-by-line writer shares: read each input line, decide it
+    (`decide_line(number, data)` gives its output text), write the text; a line that cannot be
+    decided gets its message on stderr and, unless the output is text for reading
+    (`error_lines=False`), an error object in its place. The exit status says whether any
+    line failed."""
     status = EXIT_OK
-    with command.progress("deciding inspections") as progress:
+    with command.progress(activity) as progress:
         for number, data in read_items(lines):
             progress(f"line {number:,}")
             try:
                 if isinstance(data, EnforcementRulesError):
                     raise data
-                inspection = Inspection.from_dict(data, kinds=decider.rules.kinds, today=today)
-                decided = decider.decide(inspection)
+                text = decide_line(number, data)
             except EnforcementRulesError as error:
                 status = EXIT_BAD_INPUT
-                print(f"line {number}: {error}", file=err)
-                print(error_line(number, error), file=out)
+                print(f"line {number}: {error}", file=command.err)
+                if error_lines:
+                    print(error_line(number, error), file=command.out)
                 continue
-            print(decided.to_json(trace=trace), file=out)
+            print(text, file=command.out)
     return status
+
+
+def decide_inspections(command: Command, decider: InspectionDecider, lines: Iterable[bytes]) -> int:
+    """Decide every line as an inspection; a bad line gets an error object in its place."""
+    trace = bool(getattr(command.args, "trace", False))
+    today = dt.date.today()
+
+    def decide_line(_: int, data: Any) -> str:
+        inspection = Inspection.from_dict(data, kinds=decider.rules.kinds, today=today)
+        return decider.decide(inspection).to_json(trace=trace)
+
+    return line_by_line(command, lines, "deciding inspections", decide_line)
 
 
 def decide_lines(
     command: Command, decider: Decider, lines: Iterable[bytes], *, as_text: bool, chunk: int = 1
 ) -> int:
     """Decide every line: one output line per input line, a bad line an error object in its
-    place (and a message on stderr), the other lines decided all the same."""
-    out, err = command.out, command.err
+    place (and a message on stderr), the other lines decided all the same. `decide` streams
+    (`_stream`); `explain` explains each line, as text or as JSON with an `explanation`."""
     trace = bool(getattr(command.args, "trace", False))
     lang: Lang = getattr(command.args, "lang", "both")
-    explaining = command.args.command == "explain"
-    if not as_text and not explaining:
+    if not as_text and command.args.command != "explain":
         return _stream(command, decider, lines, trace=trace, chunk=chunk)
     today = dt.date.today()
-    status = EXIT_OK
-    with command.progress("deciding") as progress:
-        for number, data in read_items(lines):
-            progress(f"line {number:,}")
-            try:
-                if isinstance(data, EnforcementRulesError):
-                    raise data
-                violation = decider.violation(data, today=today)
-                decision = decider.decide(violation)
-            except EnforcementRulesError as error:
-                status = EXIT_BAD_INPUT
-                print(f"line {number}: {error}", file=err)
-                if not as_text:
-                    print(error_line(number, error), file=out)
-                continue
-            if as_text:
-                heading = {"zh": f"第{number}行", "en": f"line {number}"}.get(
-                    lang, f"第{number}行 (line {number})"
-                )
-                print(f"── {heading} ──", file=out)
-                print(explain(decider.rules, violation, decision, lang), file=out)
-                print(file=out)
-            elif explaining:
-                data = decision.to_dict(trace=trace)
-                data["explanation"] = explain(decider.rules, violation, decision, lang)
-                print(json_line(data), file=out)
-            else:
-                print(decision.to_json(trace=trace), file=out)
-    return status
+
+    def explain_line(number: int, data: Any) -> str:
+        violation = decider.violation(data, today=today)
+        decision = decider.decide(violation)
+        explanation = explain(decider.rules, violation, decision, lang)
+        if not as_text:
+            shown = decision.to_dict(trace=trace)
+            shown["explanation"] = explanation
+            return json_line(shown)
+        heading = {"zh": f"第{number}行", "en": f"line {number}"}.get(
+            lang, f"第{number}行 (line {number})"
+        )
+        return f"── {heading} ──\n{explanation}\n"
+
+    return line_by_line(command, lines, "deciding", explain_line, error_lines=not as_text)
 
 
 #: Lines read and decided together when the input is a file; a pipe or terminal is answered

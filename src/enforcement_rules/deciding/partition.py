@@ -103,7 +103,7 @@ class KeyFunction:
 
     def __call__(self, message: Mapping[str, Any]) -> Hashable:
         get = message.get
-        parts: list[Hashable] = [get(field) for field in self._exact]
+        parts: list[Hashable] = list(map(get, self._exact))
         for field, thresholds, positions in self._memo:
             value = get(field)
             if value is None:
