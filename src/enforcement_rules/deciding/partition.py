@@ -34,9 +34,15 @@ _ORDERED_OPS = ("gt", "gte", "lt", "lte")
 
 
 def _position(value: float, thresholds: tuple[float, ...]) -> tuple[int, bool]:
-    """Where `value` lies among sorted thresholds: exact for <, <=, >, >= and ==."""
+    """Where `value` lies among sorted thresholds: exact for <, <=, >, >= and ==. One tuple
+    per position (the memos below hold hundreds of thousands of values, a few hundred
+    positions)."""
     index = bisect.bisect_left(thresholds, value)
-    return index, index < len(thresholds) and thresholds[index] == value
+    found = (index, index < len(thresholds) and thresholds[index] == value)
+    return _positions.setdefault(found, found)
+
+
+_positions: dict[tuple[int, bool], tuple[int, bool]] = {}
 
 
 class _Fields:
@@ -66,7 +72,7 @@ def _same(value: Any) -> Hashable:
     return value  # type: ignore[no-any-return]
 
 
-_POSITIONS_KEPT = 50_000  # remembered positions per field (then forgotten at once)
+_POSITIONS_KEPT = 20_000  # remembered positions per threshold list (then forgotten at once)
 
 
 Positions = dict[Any, tuple[int, bool]]
