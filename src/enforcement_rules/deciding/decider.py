@@ -120,7 +120,17 @@ class Decider:
         )
 
     def decide(self, facts: Facts) -> Decision:
-        return self.decide_many([facts])[0]
+        today = self._today()
+        if type(facts) is dict and self._table.max_bytes > 0:  # a known class: no batch made
+            with self._cache_lock:
+                found = self._tabled(facts, self._fast(facts, today.toordinal()))
+            if found is not None:
+                decision, ref = found
+                return decision if ref is None else with_ref(decision, ref)
+        shared, refs = self._decide_chunk([facts], 0, collect=False, today=today)
+        (decided,) = _with_refs(shared, refs)
+        assert isinstance(decided, Decision)  # collect=False: an error was raised
+        return decided
 
     @overload
     def decide_many(
@@ -178,39 +188,32 @@ class Decider:
             start += len(chunk)
 
     def _decide_chunk(
-        self, chunk: list[Facts], offset: int, *, collect: bool
+        self, chunk: list[Facts], offset: int, *, collect: bool, today: dt.date | None = None
     ) -> tuple[list[Decision | EnforcementRulesError], list[str | None]]:
         """One chunk: facts whose class is in the final-decision table straight from it (see
         `table`), the others by the full path, which then tables their decisions. Decisions
         come without the caller's `ref`; the refs beside them. The cycle collector waits
         (`collector`)."""
         with collector.paused_for(len(chunk)):
-            return self._decide_chunk_now(chunk, offset, collect=collect)
+            return self._decide_chunk_now(chunk, offset, collect, today or self._today())
 
     def _decide_chunk_now(
-        self, chunk: list[Facts], offset: int, *, collect: bool
+        self, chunk: list[Facts], offset: int, collect: bool, today: dt.date
     ) -> tuple[list[Decision | EnforcementRulesError], list[str | None]]:
-        today = self._today()
         results: list[Decision | EnforcementRulesError | None] = [None] * len(chunk)
         refs: list[str | None] = [None] * len(chunk)
         slow: list[int] = []
         slow_keys: list[Hashable | None] = []
         if self._table.max_bytes > 0:
-            fast, table, by_income = self._fast, self._table, self._by_income
+            fast, tabled = self._fast, self._tabled
             day = today.toordinal()
             with self._cache_lock:
                 for index, facts in enumerate(chunk):
                     key = fast(facts, day) if type(facts) is dict else None
-                    if key is not None:
-                        found = table.get(key)
-                        if found is _BY_INCOME:
-                            found = by_income.get((key, fast.income(facts)))  # type: ignore[arg-type]
-                        if found is not None:
-                            ref = ref_of(facts)  # type: ignore[arg-type]
-                            if ref is not MISSING:
-                                results[index] = found
-                                refs[index] = ref
-                                continue
+                    found = tabled(facts, key)  # type: ignore[arg-type]
+                    if found is not None:
+                        results[index], refs[index] = found
+                        continue
                     slow.append(index)
                     slow_keys.append(key)
         else:
@@ -232,6 +235,22 @@ class Decider:
                     else:
                         self._table.put(key, result)
         return results, refs  # type: ignore[return-value]
+
+    def _tabled(
+        self, facts: dict[str, Any], key: Hashable | None
+    ) -> tuple[Decision, str | None] | None:
+        """The tabled decision (without `ref`) of a raw fact whose table key is `key`, and its
+        `ref`; or None: the fact takes the full path (a new class, or a shape in doubt, see
+        `table`). The caller holds the cache lock."""
+        if key is None:
+            return None
+        found = self._table.get(key)
+        if found is _BY_INCOME:
+            found = self._by_income.get((key, self._fast.income(facts)))
+        if found is None:
+            return None
+        ref = ref_of(facts)
+        return None if ref is MISSING else (found, ref)
 
     def _full(
         self, many: list[Facts], positions: list[int], collect: bool, today: dt.date
