@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import attrs
+import pytest
 from hypothesis import HealthCheck, given, settings
 
 import enforcement_rules as er
@@ -16,6 +17,7 @@ DECIDER = er.Decider(RULES)
 SETTINGS = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
+@pytest.mark.exhaustive  # 400 examples each: run once in CI (on 3.11), see pyproject
 @SETTINGS
 @given(facts(RULES))
 def test_every_fact_gets_exactly_one_decision_from_exactly_one_penalty_rule(
@@ -35,6 +37,7 @@ def test_every_fact_gets_exactly_one_decision_from_exactly_one_penalty_rule(
     )
 
 
+@pytest.mark.exhaustive  # 400 examples each: run once in CI (on 3.11), see pyproject
 @SETTINGS
 @given(facts(RULES))
 def test_no_fact_of_a_covered_kind_is_left_without_a_legal_basis(fact: dict[str, Any]) -> None:
@@ -57,6 +60,7 @@ def test_no_fact_of_a_covered_kind_is_left_without_a_legal_basis(fact: dict[str,
         assert decision.penalty_basis is not None
 
 
+@pytest.mark.exhaustive  # 400 examples each: run once in CI (on 3.11), see pyproject
 @SETTINGS
 @given(facts(RULES))
 def test_overdue_never_yields_a_milder_outcome_than_the_first_finding(fact: dict[str, Any]) -> None:
@@ -66,6 +70,7 @@ def test_overdue_never_yields_a_milder_outcome_than_the_first_finding(fact: dict
     assert keeps_measures(overdue, first)
 
 
+@pytest.mark.exhaustive  # 400 examples each: run once in CI (on 3.11), see pyproject
 @SETTINGS
 @given(facts(RULES))
 def test_a_more_dangerous_situation_never_loses_a_measure(fact: dict[str, Any]) -> None:
