@@ -9,6 +9,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 import pytest
+from chromium import CHROMIUM
 from produced import PRODUCED
 
 import enforcement_rules as er
@@ -25,6 +26,19 @@ def rules() -> er.RuleSet:
 @pytest.fixture(scope="session")
 def decider(rules: er.RuleSet) -> er.Decider:
     return er.Decider(rules)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """One headless Chromium per test module (Playwright driving Debian's `CHROMIUM`): the
+    module's pages are opened in it one after another, not each in a browser of its own."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"]
+        )
+        yield launched
+        launched.close()
 
 
 pytest_plugins = ["pytester"]

@@ -7,7 +7,7 @@ import json
 import re
 import subprocess
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -15,6 +15,7 @@ from typing import Any
 import attrs
 import markupsafe
 import pytest
+from chromium import CHROMIUM
 
 import enforcement_rules as er
 from enforcement_rules.review.explain import describe
@@ -24,7 +25,6 @@ from enforcement_rules.rulebook.model import Provision
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts"
-CHROMIUM = Path("/usr/bin/chromium")
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
 
 
@@ -481,19 +481,6 @@ class Visit:
     dom: str  # the document after loading
     console: list[str]  # every console message and uncaught error (the catalogue has none)
     layout: dict[str, Any]  # OVERFLOW_PROBE's report
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    """One headless Chromium (Playwright driving Debian's, never a downloaded browser) for the
-    module's pages: a launch per page cost a minute and a half for the catalogue's 80 pages."""
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"]
-        )
-        yield launched
-        launched.close()
 
 
 def visit(browser: Any, path: Path) -> Visit:

@@ -81,7 +81,7 @@ Positions = dict[Any, tuple[int, bool]]
 class KeyFunction:
     """The class key over a fixed set of fields."""
 
-    def __init__(self, fields: _Fields, memos: dict[tuple[float, ...], Positions] | None = None):
+    def __init__(self, fields: _Fields, memos: dict[tuple[float, ...], Positions]):
         """`memos` holds each threshold list's remembered positions, shared by the key
         functions given the same dict: a partition has a key per rule group and kind (hundreds)
         over a few distinct threshold lists, and one memo per list keeps memory bounded by the
@@ -90,10 +90,9 @@ class KeyFunction:
         self._ordered = tuple(
             (field, tuple(sorted(values))) for field, values in sorted(fields.ordered.items())
         )
-        shared = {} if memos is None else memos
         # Each value's position, remembered (day ordinals, counts and amounts recur a lot).
         self._memo: tuple[tuple[str, tuple[float, ...], Positions], ...] = tuple(
-            (field, thresholds, shared.setdefault(thresholds, {}))
+            (field, thresholds, memos.setdefault(thresholds, {}))
             for field, thresholds in self._ordered
         )
 
@@ -213,17 +212,12 @@ def _groups(
         yield RuleGroup(frozenset(rule.id for rule in group), KeyFunction(fields, memos))
 
 
-def may_fire_for(rule: Rule, kind: str) -> bool:
-    """Whether some alternative of the rule's condition admits facts of `kind` (the rules that
-    do not test the kind admit every kind)."""
-    return _admits(kind_tests(rule), kind)
-
-
 KindTests = tuple[tuple[tuple[str, Any], ...], ...]
 
 
 def kind_tests(rule: Rule) -> KindTests:
-    """Per alternative of the rule's condition, its tests of the kind (op, value)."""
+    """Per alternative of the rule's condition, its tests of the kind (op, value): whether the
+    rule may fire for a kind (`_admits`) is read off these, once per rule."""
     return tuple(
         tuple((op, value) for field, op, value in conjunction if field == "kind")
         for conjunction in alternatives(rule.when)
@@ -231,6 +225,8 @@ def kind_tests(rule: Rule) -> KindTests:
 
 
 def _admits(tests: KindTests, kind: str) -> bool:
+    """Whether some alternative admits facts of `kind` (a rule that does not test the kind
+    admits every kind)."""
     return any(
         all(
             (op != "eq" or value == kind) and (op != "neq" or value != kind) and op != "nex"

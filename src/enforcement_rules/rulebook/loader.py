@@ -8,14 +8,13 @@ Every problem of every file is collected before `RuleSetError` is raised, so one
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import hashlib
 import itertools
 import json
 import logging
 import weakref
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
@@ -156,7 +155,7 @@ def schema_message(error: jsonschema.ValidationError) -> str:
     return error.message
 
 
-@functools.lru_cache(maxsize=32)
+@lru_cache(maxsize=32)
 def _validator(schema_text: str) -> jsonschema.Draft202012Validator:
     """One validator per schema (building one resolves its references: a rule set's hundred
     files share a handful of schemas)."""
