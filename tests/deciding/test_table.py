@@ -11,110 +11,19 @@ circumstances listed twice, amounts out of range, -0.0, NaN).
 from __future__ import annotations
 
 import datetime as dt
-import math
 from typing import Any
 
+from drawn import batches, outcome
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 import enforcement_rules as er
 from enforcement_rules.deciding.table import with_ref
-from enforcement_rules.testing import facts, invalid_facts
+from enforcement_rules.testing import facts
 
 RULES = er.load_rules()
 TODAY = dt.date(2027, 6, 1)  # some drawn dates lie after it: refused unless decided_on says so
 WITH_TABLE = er.Decider(RULES, today=lambda: TODAY)
 FULL_PATH = er.Decider(RULES, today=lambda: TODAY, cache_size=0)
-
-
-def _shift(day: str, days: int) -> str:
-    return (dt.date.fromisoformat(day) + dt.timedelta(days=days)).isoformat()
-
-
-@st.composite
-def variant(draw: st.DrawFn, base: dict[str, Any]) -> dict[str, Any]:
-    """The fact with one change that may keep it in its class, move it, or spoil it."""
-    fact = dict(base)
-    change = draw(
-        st.sampled_from(
-            [
-                "same",
-                "shift_dates",
-                "drop_dates",
-                "disorder",
-                "bool_as_int",
-                "date_object",
-                "null",
-                "unknown_field",
-                "ref",
-                "figures",
-                "circumstances",
-                "drop_field",
-            ]
-        )
-    )
-    if change == "shift_dates":
-        days = draw(st.integers(-400, 400))
-        for name in ("occurred_on", "discovered_on", "decided_on"):
-            fact[name] = _shift(fact[name], days)
-    elif change == "drop_dates":
-        for name in draw(st.sets(st.sampled_from(["discovered_on", "decided_on"]), min_size=1)):
-            del fact[name]
-    elif change == "disorder":
-        fact["discovered_on"] = _shift(fact["occurred_on"], -draw(st.integers(1, 30)))
-    elif change == "bool_as_int":
-        name = draw(st.sampled_from(["overdue", "serious", "safety_assured", "activity_ongoing"]))
-        fact[name] = draw(st.sampled_from([0, 1, 1.0, 0.0, "true", None]))
-    elif change == "date_object":
-        name = draw(st.sampled_from(["occurred_on", "discovered_on", "decided_on"]))
-        day = dt.date.fromisoformat(fact[name])
-        fact[name] = draw(st.sampled_from([day, dt.datetime(day.year, day.month, day.day)]))
-    elif change == "null":
-        name = draw(st.sampled_from(sorted(fact)))
-        fact[name] = None
-    elif change == "unknown_field":
-        fact[draw(st.sampled_from(["colour", "Kind", "grade"]))] = draw(st.sampled_from([1, "x"]))
-    elif change == "ref":
-        fact["ref"] = draw(
-            st.sampled_from(["F-1", "", "x" * 200, "x" * 201, "a\nb", 7, None, "检查-3"])
-        )
-    elif change == "figures":
-        name = draw(
-            st.sampled_from(
-                ["deaths", "serious_injuries", "direct_loss_yuan", "illegal_income_yuan"]
-            )
-        )
-        fact[name] = draw(
-            st.sampled_from([0, 1, 3, 3.0, 2.5, -0.0, -1, math.nan, math.inf, 1e13, True, "5"])
-            | st.integers(0, 200)
-            | st.floats(0, 2e8, allow_nan=False)
-        )
-    elif change == "circumstances":
-        codes = er.Circumstance.codes()
-        fact["circumstances"] = draw(
-            st.lists(st.sampled_from(codes), max_size=3) | st.just([codes[0], codes[0]])
-        )
-    elif change == "drop_field":
-        name = draw(st.sampled_from(sorted(fact)))
-        del fact[name]
-    return fact
-
-
-@st.composite
-def batches(draw: st.DrawFn) -> list[Any]:
-    bases = draw(st.lists(facts(RULES), min_size=1, max_size=3))
-    drawn: list[Any] = list(bases)
-    for base in bases:
-        drawn += draw(st.lists(variant(base), min_size=1, max_size=5))
-    drawn += [fact for fact, _ in draw(st.lists(invalid_facts(RULES), max_size=2))]
-    drawn += draw(st.lists(st.sampled_from([None, [], "x", 3, {}]), max_size=1))
-    return draw(st.permutations(drawn))
-
-
-def outcome(result: er.Decision | er.EnforcementRulesError) -> Any:
-    if isinstance(result, er.Decision):
-        return result.to_dict(trace=True)
-    return type(result).__name__, str(result)
 
 
 @settings(
@@ -187,3 +96,26 @@ def test_decide_iter_streams_in_chunks_with_each_error_in_its_place() -> None:
     assert [r.ref for r in rest if isinstance(r, er.Decision)] == [
         f"r{n}" for n in range(1, 10) if n != 4
     ]
+
+
+def test_facts_either_side_of_a_not_encoded_declaration_are_told_apart() -> None:
+    """A kind declared not encoded from some day is refused from that day on, though no rule's
+    threshold lies there: the key must tell the two days apart (a regression: it did not)."""
+    cases = {
+        (kind, bound)
+        for law in RULES.laws.values()
+        for declared in law.not_encoded
+        for kind in declared.kinds
+        for bound in (declared.in_force_from, declared.in_force_until)
+        if bound is not None and bound < TODAY
+    }
+    assert cases
+    decider = EMPTIED
+    for kind, bound in sorted(cases):
+        days = [bound + dt.timedelta(days=shift) for shift in (-1, 0)]
+        pair = [{"kind": kind, "occurred_on": day.isoformat()} for day in days]
+        expected = [outcome(FULL_PATH.decide_many([fact], errors="collect")[0]) for fact in pair]
+        for order in (pair, pair[::-1]):  # each tabled before the other is met
+            decider.clear_cache()
+            got = [outcome(decider.decide_many([fact], errors="collect")[0]) for fact in order]
+            assert got == (expected if order is pair else expected[::-1])

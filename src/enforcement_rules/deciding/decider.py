@@ -14,7 +14,7 @@ import datetime as dt
 import itertools
 import weakref
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from functools import cache
 from typing import Any, Literal, NoReturn, TypeVar, overload
 
@@ -37,6 +37,7 @@ from .temporal import choose
 
 Facts = Violation | Mapping[str, Any]
 T = TypeVar("T")
+C = TypeVar("C")
 #: In the final-decision table: the class's fines follow the income, see the income table.
 _BY_INCOME: Any = object()
 
@@ -76,6 +77,7 @@ class Decider:
             OrderedDict()
         )
         self._benchmarked = bool(rules.applied_benchmarks)
+        self._companions: dict[Callable[[Decider], Any], Any] = {}
         # A benchmark's bands read what the class key reduces: the decision date (against the
         # benchmarks' windows) and the illegal income (a tier fact); with one applied, the table
         # key carries both (`FastKey`). The other tier facts are kept exactly by the key.
@@ -93,15 +95,40 @@ class Decider:
             {p.in_force_from for p in by_occurrence}
             | {p.in_force_until for p in by_occurrence if p.in_force_until is not None}
         )
-        ordinals = [day.toordinal() for day in self._version_bounds]
         self._fast = FastKey(
             self._partition,
-            lambda occurred, decided: (
-                bisect.bisect_right(ordinals, occurred) != bisect.bisect_right(ordinals, decided)
-            ),
+            [day.toordinal() for day in self._version_bounds],
             band_cuts=[day.toordinal() for day in band_cuts],
             exact_income=self._benchmarked,
+            unread_cuts=[
+                day.toordinal()
+                for law in rules.laws.values()
+                for declared in law.not_encoded
+                for day in (declared.in_force_from, declared.in_force_until)
+                if day is not None
+            ],
         )
+
+    def companion(self, make: Callable[[Decider], C]) -> C:
+        """What `make` builds for this decider, built once and dropped by `clear_cache` (the
+        columnar path keeps its cell codes and its memo of decisions here, so neither outlives
+        the caches it was filled from)."""
+        with self._cache_lock:
+            found = self._companions.get(make)
+            if found is None:
+                found = self._companions[make] = make(self)
+            return found
+
+    @property
+    def today(self) -> dt.date:
+        """The decision day of facts that state none (see `__init__`)."""
+        return self._today()
+
+    @property
+    def tables(self) -> bool:
+        """Whether decisions are kept (a `cache_size` of 0 keeps none: every fact is decided
+        afresh)."""
+        return self._table.max_bytes > 0
 
     @property
     def engine(self) -> Engine:
@@ -188,7 +215,12 @@ class Decider:
             start += len(chunk)
 
     def _decide_chunk(
-        self, chunk: list[Facts], offset: int, *, collect: bool, today: dt.date | None = None
+        self,
+        chunk: list[Facts],
+        offset: int | Sequence[int],
+        *,
+        collect: bool,
+        today: dt.date | None = None,
     ) -> tuple[list[Decision | EnforcementRulesError], list[str | None]]:
         """One chunk: facts whose class is in the final-decision table straight from it (see
         `table`), the others by the full path, which then tables their decisions. Decisions
@@ -198,8 +230,9 @@ class Decider:
             return self._decide_chunk_now(chunk, offset, collect, today or self._today())
 
     def _decide_chunk_now(
-        self, chunk: list[Facts], offset: int, collect: bool, today: dt.date
+        self, chunk: list[Facts], offset: int | Sequence[int], collect: bool, today: dt.date
     ) -> tuple[list[Decision | EnforcementRulesError], list[str | None]]:
+        """`offset`: the first fact's position in the caller's input, or each fact's."""
         results: list[Decision | EnforcementRulesError | None] = [None] * len(chunk)
         refs: list[str | None] = [None] * len(chunk)
         slow: list[int] = []
@@ -220,9 +253,11 @@ class Decider:
             slow = list(range(len(chunk)))
             slow_keys = [None] * len(chunk)
         if slow:
-            decided = self._full(
-                [chunk[index] for index in slow], [offset + i for i in slow], collect, today
-            )
+            if isinstance(offset, int):
+                positions = [offset + index for index in slow]
+            else:
+                positions = [offset[index] for index in slow]
+            decided = self._full([chunk[index] for index in slow], positions, collect, today)
             with self._cache_lock:
                 for index, key, (result, ref, income) in zip(slow, slow_keys, decided, strict=True):
                     results[index] = result
@@ -448,6 +483,7 @@ class Decider:
         with self._cache_lock:
             self._table.clear()
             self._by_income.clear()
+            self._companions.clear()
             self._fast.clear()
             self._resolutions.clear()
             self._merged.clear()

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, Literal
 
 import attrs
 
@@ -76,6 +76,7 @@ _POSITIONS_KEPT = 20_000  # remembered positions per threshold list (then forgot
 
 
 Positions = dict[Any, tuple[int, bool]]
+Reduction = tuple[Literal["same", "ordered", "ignored"], tuple[float, ...]]
 
 
 class KeyFunction:
@@ -96,14 +97,25 @@ class KeyFunction:
             for field, thresholds in self._ordered
         )
 
+    def reduction(self, field: str) -> Reduction:
+        """How this key reduces one field's value: `("same", ())` keeps it, `("ordered",
+        thresholds)` keeps its position among the sorted thresholds, `("ignored", ())` drops
+        it. The columnar path computes the same positions vectorised (`frame_key`)."""
+        if field in self._exact:
+            return "same", ()
+        for name, thresholds in self._ordered:
+            if name == field:
+                return "ordered", thresholds
+        return "ignored", ()
+
     def reducer(self, field: str) -> Callable[[Any], Hashable] | None:
         """What this key keeps of one field's value (None: the key ignores the field): the
         value itself, or its position among the thresholds, as `__call__` computes it."""
-        if field in self._exact:
+        how, thresholds = self.reduction(field)
+        if how == "same":
             return _same
-        for name, thresholds in self._ordered:
-            if name == field:
-                return lambda value: None if value is None else _position(float(value), thresholds)
+        if how == "ordered":
+            return lambda value: None if value is None else _position(float(value), thresholds)
         return None
 
     def __call__(self, message: Mapping[str, Any]) -> Hashable:

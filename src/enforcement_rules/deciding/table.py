@@ -39,7 +39,7 @@ from ..contract.facts import MAX_AMOUNT_YUAN, MAX_COUNT, MAX_REF_LENGTH, Violati
 from ..rulebook.conditions import engine_field, to_fen
 from ..rulebook.model import WINDOW_FIELD
 from .normalise import full_years_before
-from .partition import Partition
+from .partition import Partition, Reduction
 
 MISSING: Any = object()  # a field the fact does not state
 _DATES = ("occurred_on", "discovered_on", "decided_on")
@@ -51,8 +51,11 @@ _OWN = frozenset({*_DATES, *_AMOUNTS, *_COUNTS, "ref", "circumstances"})
 _YEARS = "discovered_after_full_years"
 _NUMBERS = (*_AMOUNTS, *_COUNTS)
 _NO_NUMBERS = (MISSING,) * len(_NUMBERS)
+NUMBERS = _NUMBERS  # the amounts and counts, as `figure` takes them
+DATES = _DATES
+YEARS = _YEARS
 
-Reduce = Callable[[Any], Hashable]
+Reducer = Callable[[Any], Hashable]
 
 
 def _ignored(_: Any) -> Hashable:
@@ -65,20 +68,30 @@ class FastKey:
     def __init__(
         self,
         partition: Partition,
-        version_changed: Callable[[int, int], bool],
+        version_bounds: Sequence[int],
         band_cuts: Sequence[int] = (),
         exact_income: bool = False,
+        unread_cuts: Sequence[int] = (),
     ):
-        """`band_cuts` (day ordinals) and `exact_income`: what else the decisions read beside
+        """`version_bounds` (day ordinals): where some law's version changes, so a fact whose
+        occurrence and decision dates lie on two sides of one is judged twice (从旧兼从轻).
+        `band_cuts` (day ordinals) and `exact_income`: what else the decisions read beside
         the class keys (a discretion benchmark's bands read the decision date against their
         windows, and the illegal income as a tier fact): the key then also holds the decision
-        date's position among the cuts and the exact illegal income stated."""
+        date's position among the cuts and the exact illegal income stated. `unread_cuts` (day
+        ordinals): where an instrument's declaration that a kind is not encoded starts or ends
+        (`laws.yaml` `not_encoded`): a fact judged on a day inside one is refused, so the key
+        holds each evaluation day's position among them."""
         fields = tuple(field.name for field in attrs.fields(Violation))
         self.known = frozenset(fields)
         self.static = tuple(name for name in fields if name not in _OWN)
         whole = partition.key
+        #: How the key reduces each date read (the columnar path computes the same, vectorised)
+        self.reductions: dict[str, Reduction] = {
+            name: whole.reduction(name) for name in (*_DATES, WINDOW_FIELD, _YEARS)
+        }
 
-        def reduce(field: str) -> Reduce:
+        def reduce(field: str) -> Reducer:
             return whole.reducer(field) or _ignored
 
         self._occurred, self._discovered, self._decided = (reduce(name) for name in _DATES)
@@ -87,12 +100,18 @@ class FastKey:
         self._numbers_reduced = tuple(
             (name, reduce(name if name in _COUNTS else engine_field(name))) for name in _NUMBERS
         )
-        self._changed = version_changed
-        self._band_cuts = tuple(sorted(band_cuts))
+        self.version_bounds = tuple(sorted(version_bounds))
+        self.band_cuts = tuple(sorted(band_cuts))
+        self.unread_cuts = tuple(sorted(unread_cuts))
         self._exact_income = exact_income
         self._statics: dict[Hashable, int] = {}
         self._numbers = itertools.count()
         self._dates: dict[tuple[Any, Any, Any], tuple[Hashable, int, bool] | None] = {}
+
+    def _changed(self, occurred: int, decided: int) -> bool:
+        """Whether a version boundary of some encoded law lies between the two days."""
+        bounds = self.version_bounds
+        return bisect.bisect_right(bounds, occurred) != bisect.bisect_right(bounds, decided)
 
     def clear(self) -> None:
         self._statics.clear()
@@ -176,6 +195,17 @@ class FastKey:
                 parts.append(float(value))
         return tuple(parts)
 
+    def figure(self, name: str, value: Any) -> Hashable | None:
+        """What the key keeps of one amount or count stated (`value`, not MISSING), with the
+        exact income where a decision may follow it (`income`); None if it is in doubt. The
+        columnar path keys each distinct cell by this."""
+        numbers = tuple(value if field == name else MISSING for field in _NUMBERS)
+        found = self._figures(numbers)
+        if found is None:
+            return None
+        exact = repr(float(value)) if name in _INCOME and value is not None else None
+        return found, exact
+
     def _date_key(
         self, occurred: Any, discovered: Any, decided: Any
     ) -> tuple[Hashable, int, bool] | None:
@@ -185,12 +215,10 @@ class FastKey:
             if value is MISSING:
                 days.append(None)
                 continue
-            if type(value) is not str and type(value) is not dt.date:
-                return None  # null, a number, a date-time: the full path says what is wrong
-            try:
-                days.append(parse_date(value).toordinal())
-            except InvalidValue:
+            day = day_of(value)
+            if day is None:
                 return None
+            days.append(day)
         occurred_day, discovered_day, decided_day = days
         if occurred_day is None:
             return None
@@ -212,9 +240,23 @@ class FastKey:
             self._years(years),
             self._as_of(occurred_day),
             self._as_of(decided_day) if changed else MISSING,
-            bisect.bisect_right(self._band_cuts, decided_day) if self._band_cuts else 0,
+            bisect.bisect_right(self.band_cuts, decided_day) if self.band_cuts else 0,
+            bisect.bisect_right(self.unread_cuts, occurred_day),
+            bisect.bisect_right(self.unread_cuts, decided_day) if changed else MISSING,
         )
         return key, decided_day, stated
+
+
+def day_of(value: Any) -> int | None:
+    """The day ordinal of a stated date the fast path reads (`YYYY-MM-DD` text or a `date`);
+    None for anything else (null, a number, a date-time, a bad date): the full path says what
+    is wrong with it."""
+    if type(value) is not str and type(value) is not dt.date:
+        return None
+    try:
+        return parse_date(value).toordinal()
+    except InvalidValue:
+        return None
 
 
 _MEMO_LIMIT = 200_000  # raw-value groups and date triples remembered (then forgotten at once)
