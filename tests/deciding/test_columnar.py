@@ -8,12 +8,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from drawn import batches
+from hypothesis import HealthCheck, given, settings
 
 import enforcement_rules as er
 
 pd = pytest.importorskip("pandas")
 pa = pytest.importorskip("pyarrow")
-from enforcement_rules.deciding.columnar import decide_frame  # noqa: E402
+np = pytest.importorskip("numpy")
+from enforcement_rules.deciding.columnar import _facts, _FrameState, decide_frame  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 from workload import realistic  # noqa: E402
@@ -65,3 +68,55 @@ def test_an_arrow_table_with_date_columns_and_nulls_is_decided_the_same() -> Non
 def test_an_empty_frame_gives_no_decisions() -> None:
     result = decide_frame(pd.DataFrame({"kind": []}))
     assert len(result.ids) == 0 and result.decisions == ()
+
+
+DRAWN = er.Decider(RULES, today=lambda: TODAY)
+FULL_PATH = er.Decider(RULES, today=lambda: TODAY, cache_size=0)  # keeps nothing: reusable
+
+
+@settings(
+    max_examples=80,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(batches())
+def test_a_frame_of_drawn_rows_is_decided_as_its_rows_are_one_by_one(batch: list[Any]) -> None:
+    """Cold and warm, every row as the full path decides the row's fact (its error, with the
+    row's own position, in its place): odd cells (numbers for flags, dates as objects, -0.0,
+    unknown fields) included."""
+    rows = [fact for fact in batch if isinstance(fact, dict)]
+    if not rows:
+        return
+    frame = pd.DataFrame.from_records(rows)
+    facts = _facts(frame, np.arange(len(frame)))
+    expected = [
+        _outcome(FULL_PATH.decide_many([fact], errors="collect")[0], row)
+        for row, fact in enumerate(facts)
+    ]
+    for _ in range(2):  # cold, then warm (every key known to the memo)
+        result = decide_frame(frame, decider=DRAWN, chunk_size=7)
+        assert [_outcome(result.decision(row), row) for row in range(len(rows))] == expected
+
+
+def _outcome(result: Any, row: int) -> Any:
+    if isinstance(result, er.Decision):
+        return result.to_dict(trace=True)
+    notes = [note.replace("#0", f"#{row}") for note in getattr(result, "__notes__", [])]
+    return type(result).__name__, str(result), notes
+
+
+def test_a_frame_decided_by_a_decider_that_keeps_nothing_is_decided_row_by_row() -> None:
+    facts = realistic(RULES, 50, seed=5)
+    frame = pd.DataFrame.from_records(facts)
+    result = decide_frame(frame, decider=er.Decider(RULES, today=lambda: TODAY, cache_size=0))
+    assert got(result, len(facts)) == expected(facts)
+
+
+def test_a_cleared_decider_forgets_its_frame_memo() -> None:
+    decider = er.Decider(RULES, today=lambda: TODAY)
+    frame = pd.DataFrame.from_records(realistic(RULES, 30, seed=6))
+    decide_frame(frame, decider=decider)
+    state = decider.companion(_FrameState)
+    assert len(state.memo) > 0
+    decider.clear_cache()
+    assert decider.companion(_FrameState) is not state

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import sys
 from collections import OrderedDict
-from collections.abc import Hashable
+from collections.abc import Hashable, Sequence
 from typing import Generic, TypeVar
 
 V = TypeVar("V")
@@ -66,6 +66,15 @@ class BoundedCache(Generic[V]):
         found = self._probation.pop(key, None)
         if found is not None:
             self._promote(key, found)
+        return found
+
+    def get_many(self, keys: Sequence[Hashable]) -> list[V | None]:
+        """`get` of each key, in order (the protected segment read in one pass)."""
+        found = list(map(self._protected.get, keys))
+        if self._probation:
+            for index, value in enumerate(found):
+                if value is None:
+                    found[index] = self.get(keys[index])
         return found
 
     def put(self, key: Hashable, value: V) -> None:

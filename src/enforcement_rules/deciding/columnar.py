@@ -14,14 +14,17 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from typing import Any
+from typing import Any, cast
 
 import attrs
 
 from ..contract.decision import Decision
 from ..contract.errors import EnforcementRulesError
 from ..rulebook.conditions import FIELDS
-from .decider import Decider, decider_for
+from . import collector
+from .bounded import BoundedCache
+from .decider import Decider, Facts, decider_for
+from .frame_key import FrameKey
 
 try:
     import numpy as np
@@ -66,29 +69,117 @@ def decide_frame(
     count = len(frame)
     if count == 0:
         return ColumnarDecisions(np.zeros(0, dtype=np.int64), ())
-    columns = [name for name in frame.columns if name != "ref"]
-    prepared = [_column(name, frame[name]) for name in columns]
-    rows = [dict(zip(columns, values, strict=True)) for values in zip(*prepared, strict=True)]
-    for name, values, nulls in zip(
-        columns, prepared, (frame[n].isna() for n in columns), strict=True
-    ):
-        if bool(nulls.any()):  # a null cell: the field is not stated in that row
-            for row in np.flatnonzero(nulls.to_numpy()).tolist():
-                if _null(values[row]):
-                    del rows[row][name]
+    today = chosen.today
+    found: list[tuple[Any, list[Decision | EnforcementRulesError]]] = []
+    size = max(1, chunk_size)
+    with collector.paused():
+        for start in range(0, count, size):
+            part = frame.iloc[start : start + size]
+            if chosen.tables:
+                found.append(_decide_keyed(chosen, part, start, today))
+            else:  # nothing is kept: every row by the row path
+                rows = np.arange(len(part))
+                decided = _by_rows(chosen, part, rows, start, today)
+                found.append((rows, decided))
+    return _numbered(count, found)
+
+
+def _decide_keyed(
+    decider: Decider, part: Any, start: int, today: dt.date
+) -> tuple[Any, list[Decision | EnforcementRulesError]]:
+    """One slice of rows (the first is row `start` of the frame): per row, the number of its
+    result in the returned list. Rows of a key the memo holds get its decision; each new key
+    is decided once by the row path on its first row; rows in doubt, and the rows of a key
+    whose first row was refused, are decided one by one (so each error names its own row)."""
+    state = decider.companion(_FrameState)
+    keys = state.key(part, today.toordinal())
+    memo = state.memo
+    decisions: list[Decision | EnforcementRulesError | None] = list(memo.get_many(keys.keys))
+    new = [group for group, decision in enumerate(decisions) if decision is None]
+    if new:
+        rows = keys.first[new]
+        for group, result in zip(new, _by_rows(decider, part, rows, start, today), strict=True):
+            if isinstance(result, Decision):
+                decisions[group] = result
+                with state.lock:
+                    memo.put(keys.keys[group], result)
+    alone = keys.groups < 0
+    refused = [group for group, decision in enumerate(decisions) if decision is None]
+    if refused:
+        alone |= np.isin(keys.groups, refused)
+    ids = keys.groups.copy()
+    results: list[Decision | EnforcementRulesError] = decisions  # type: ignore[assignment]
+    if alone.any():
+        rows = np.flatnonzero(alone)
+        ids[rows] = np.arange(len(results), len(results) + len(rows))
+        results = [*results, *_by_rows(decider, part, rows, start, today)]
+    return ids, results
+
+
+def _by_rows(
+    decider: Decider, part: Any, rows: Any, start: int, today: dt.date
+) -> list[Decision | EnforcementRulesError]:
+    """The row path: the rows as fact dicts, decided as `decide_many` decides them (errors
+    collected, naming each row's position in the whole frame)."""
+    facts = _facts(part, rows)
+    positions = (rows + start).tolist()
+    shared, _ = decider._decide_chunk(facts, positions, collect=True, today=today)
+    return shared
+
+
+def _numbered(
+    count: int, found: list[tuple[Any, list[Decision | EnforcementRulesError]]]
+) -> ColumnarDecisions:
+    """The slices' results as one frame's: each distinct decision (or error) numbered once, in
+    the order of the first row that has it."""
+    ids = np.empty(count, dtype=np.int64)
     numbers: dict[int, int] = {}
     decisions: list[Decision | EnforcementRulesError] = []
-    ids = np.empty(count, dtype=np.int64)
     position = 0
-    for shared, _ in chosen.decide_chunks(rows, chunk_size=chunk_size):
-        for found in shared:
-            number = numbers.get(id(found))
+    for local, results in found:
+        used, first_row = np.unique(local, return_index=True)  # the results some row has
+        order = used[np.argsort(first_row, kind="stable")]  # by the first row that has each
+        identity = np.fromiter(map(id, results), dtype=np.int64, count=len(results))
+        codes, _ = pd.factorize(identity[order])  # one code per object, by first row
+        _, first = np.unique(codes, return_index=True)
+        distinct = np.empty(len(first), dtype=np.int64)
+        for code, index in enumerate(order[first].tolist()):
+            result = results[index]
+            number = numbers.get(id(result))
             if number is None:
-                number = numbers[id(found)] = len(decisions)
-                decisions.append(found)
-            ids[position] = number
-            position += 1
+                number = numbers[id(result)] = len(decisions)
+                decisions.append(result)
+            distinct[code] = number
+        renumber = np.empty(len(results), dtype=np.int64)
+        renumber[order] = distinct[codes]
+        ids[position : position + len(local)] = renumber[local]
+        position += len(local)
     return ColumnarDecisions(ids, tuple(decisions))
+
+
+def _facts(part: Any, rows: Any) -> list[Facts]:
+    """Rows of a frame as fact dicts: each column's cells as Python values (`_column`), a null
+    cell's field left out (every row has every column, so null means not stated)."""
+    chosen = part.iloc[rows]
+    columns = [name for name in chosen.columns if name != "ref"]
+    prepared = [_column(name, chosen[name]) for name in columns]
+    facts = [dict(zip(columns, values, strict=True)) for values in zip(*prepared, strict=True)]
+    for name, values in zip(columns, prepared, strict=True):
+        nulls = chosen[name].isna().to_numpy()
+        if bool(nulls.any()):
+            for row in np.flatnonzero(nulls).tolist():
+                if _null(values[row]):
+                    del facts[row][name]
+    return cast("list[Facts]", facts)  # dicts, which `del` above needs to know
+
+
+class _FrameState:
+    """A decider's frame keys and its memo of their decisions (`Decider.companion`)."""
+
+    def __init__(self, decider: Decider):
+        self.key = FrameKey(decider._fast)
+        self.memo: BoundedCache[Decision] = BoundedCache(decider._table.max_bytes // 4)
+        self.lock = decider._cache_lock
 
 
 def _column(name: str, values: Any) -> list[Any]:

@@ -1,0 +1,74 @@
+"""The columnar path's row keys draw the distinctions `FastKey` draws, for whole frames at once."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from drawn import RULES, batches
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import enforcement_rules as er
+from enforcement_rules.deciding.normalise import full_years_before
+
+pd = pytest.importorskip("pandas")
+np = pytest.importorskip("numpy")
+from enforcement_rules.deciding.columnar import _facts  # noqa: E402
+from enforcement_rules.deciding.frame_key import FrameKey, full_years_between  # noqa: E402
+
+TODAY = dt.date(2027, 6, 1)
+DECIDER = er.Decider(RULES, today=lambda: TODAY)
+
+
+@given(st.lists(st.tuples(st.dates(), st.dates()), min_size=1, max_size=50))
+def test_full_years_are_counted_as_normalise_counts_them(pairs: list[Any]) -> None:
+    pairs = [(min(a, b), max(a, b)) for a, b in pairs]
+    starts = np.array([a.toordinal() for a, _ in pairs], dtype=np.int64)
+    ends = np.array([b.toordinal() for _, b in pairs], dtype=np.int64)
+    assert full_years_between(starts, ends).tolist() == [full_years_before(a, b) for a, b in pairs]
+
+
+def test_an_anniversary_on_29_february_falls_on_1_march_in_a_common_year() -> None:
+    start = dt.date(2020, 2, 29)
+    ends = [dt.date(2021, 2, 28), dt.date(2021, 3, 1), dt.date(2021, 3, 2), dt.date(2024, 2, 29)]
+    found = full_years_between(
+        np.array([start.toordinal()] * 4), np.array([e.toordinal() for e in ends])
+    )
+    assert found.tolist() == [0, 0, 1, 3]
+
+
+@settings(
+    max_examples=80,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(batches())
+def test_rows_of_one_key_have_one_fast_key_and_doubt_is_where_fast_key_doubts(
+    batch: list[Any],
+) -> None:
+    rows = [fact for fact in batch if isinstance(fact, dict)]
+    if not rows:
+        return
+    frame = pd.DataFrame.from_records(rows)
+    keys = FrameKey(DECIDER._fast)(frame, TODAY.toordinal())
+    facts = _facts(frame, np.arange(len(frame)))
+    fast = [DECIDER._fast(fact, TODAY.toordinal()) for fact in facts]
+    assert [group < 0 for group in keys.groups.tolist()] == [key is None for key in fast]
+    seen: dict[int, Any] = {}
+    for row, group in enumerate(keys.groups.tolist()):
+        if group >= 0:
+            exact = (fast[row], DECIDER._fast.income(facts[row]))
+            assert seen.setdefault(group, exact) == exact
+    assert len(set(keys.keys)) == len(keys.keys)  # one key per group
+
+
+def test_a_key_is_the_same_in_another_frame_whatever_its_columns() -> None:
+    fact = {"kind": "no_safety_staff", "occurred_on": "2024-05-01", "overdue": True}
+    other = {"kind": "blocked_exits", "occurred_on": "2013-02-01", "deaths": 1}
+    key = FrameKey(DECIDER._fast)
+    alone = key(pd.DataFrame.from_records([fact]), TODAY.toordinal())
+    mixed = key(pd.DataFrame.from_records([other, fact]), TODAY.toordinal())
+    assert alone.keys[0] == mixed.keys[mixed.groups[1]]
+    assert alone.keys[0] != mixed.keys[mixed.groups[0]]
