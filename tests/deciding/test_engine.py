@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from typing import Any
 
 import pytest
@@ -172,3 +173,18 @@ def test_an_exception_durable_rules_swallows_into_state_is_raised(
     with pytest.raises(er.EngineError, match="boom inside an action"):
         engine.evaluate([message])
     assert engine.live_sessions == 0
+
+
+def test_firing_rules_leaves_no_reference_cycle_for_the_collector() -> None:
+    """durable_rules' own action runner made a self-referencing closure per firing; the cycles
+    (a dozen objects each) were a third of a cold batch's time. Ours frees all by refcount."""
+    message = blocked_exits_2022()
+    ENGINE.evaluate([message])  # warm: nothing left over from the first use
+    gc.collect()
+    gc.disable()
+    try:
+        fired = ENGINE.evaluate([message] * 20)
+        unreachable = gc.collect()
+    finally:
+        gc.enable()
+    assert all(fired) and unreachable == 0

@@ -158,6 +158,24 @@ class _Host(durable_engine.Host):  # type: ignore[misc]
         return action
 
 
+class _Action(durable_engine.Promise):  # type: ignore[misc]
+    """A rule's action, run as durable_rules runs a synchronous one, without the lease-renewal
+    closure its `Promise.run` defines on every call: that closure refers to itself, so each
+    firing left a reference cycle (the closure, the action's `Closure` and its state), some
+    twelve objects the cycle collector had to find: a third of a cold batch's time went to
+    collecting about 1.7 million of them per 100,000 facts."""
+
+    def run(self, c: Any, complete: Callable[[Any], None]) -> None:
+        try:
+            self._func(c)
+        except BaseException as error:  # as durable_rules records it (ours never raise)
+            c.s.exception = f"exception caught {error}"
+        if self._next:
+            self._next.run(c, complete)
+        else:
+            complete(None)
+
+
 _host_names = itertools.count()
 
 
@@ -275,6 +293,8 @@ class Engine:
         name = f"{self._prefix}_s{shard.index}_g{generation}"
         derives = any(rule_id in self._derives for rule_id in shard.rule_ids)
         _register(self._host, {name: lambda: compile_shard(shard, self._rank, derives)})
+        ruleset = self._host.get_ruleset(name)
+        ruleset._actions = {rule: _Action(action._func) for rule, action in ruleset._actions.items()}
         self._handles.append(_handle(self._host, name))
         return name
 
