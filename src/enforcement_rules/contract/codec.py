@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import re
 import unicodedata
 from collections.abc import Callable, Mapping
@@ -59,8 +60,22 @@ def parse_date(value: Any) -> dt.date:
         )
     if isinstance(value, dt.date):
         return value
+    if type(value) is str:
+        return _iso_day(value)
     if not isinstance(value, str):
         raise InvalidValue(f"{excerpt(value)} is not a date", ISO_DATE)
+    return _read_day(value)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _iso_day(value: str) -> dt.date:
+    """`_read_day`, remembered: a batch names the same few thousand days again and again (a
+    fact's three dates are read by the table key, the validation and the order check); a date
+    is immutable, so one object serves them all. Refusals are not remembered."""
+    return _read_day(value)
+
+
+def _read_day(value: str) -> dt.date:
     if not _ISO_DATE.fullmatch(value):  # fromisoformat would take 2025-W37-2 and 20250909
         raise InvalidValue(
             f"{excerpt(value)} is not written as YYYY-MM-DD (year-month-day, with hyphens)",
