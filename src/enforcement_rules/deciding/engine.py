@@ -26,7 +26,9 @@ import copy
 import dataclasses
 import datetime as _datetime
 import itertools
+import json
 import threading
+import types
 import weakref
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -176,6 +178,42 @@ class _Action(durable_engine.Promise):  # type: ignore[misc]
             complete(None)
 
 
+def _flush_actions(
+    ruleset: Any,
+    state: dict[str, Any],
+    result: dict[str, Any],
+    state_offset: int,
+    complete: Callable[[Any, Any], None],
+) -> None:
+    """durable_rules' `Ruleset._flush_actions`, for actions that run synchronously (`_Action`)
+    and leave the session state alone: each pending action is run and completed, and the next
+    one started, as there; but the state goes back to the engine (`update_state`, a JSON dump
+    and parse per firing) only when an action recorded an exception in it, and no lease is
+    timed (an action cannot outlive its call)."""
+    handle = ruleset._handle
+    actions = ruleset._actions
+    while "message" in result:
+        action_name, message = next(iter(result.pop("message").items()))
+        closure = durable_engine.Closure(ruleset._host, ruleset, state, message, state_offset)
+        actions[action_name].run(closure, _done)
+        try:
+            if "exception" in state:
+                durable_rules_engine.update_state(handle, json.dumps(state, ensure_ascii=False))
+            following = durable_rules_engine.complete_and_start_action(handle, closure._handle)
+        except BaseException as error:  # as durable_rules: the action abandoned, error reported
+            durable_rules_engine.abandon_action(handle, closure._handle)
+            complete(error, None)
+            return
+        if following:
+            result["message"] = json.loads(following)
+        else:
+            complete(None, state)
+
+
+def _done(_: Any) -> None:
+    """An `_Action`'s completion callback: the loop above completes the action itself."""
+
+
 _host_names = itertools.count()
 
 
@@ -294,7 +332,10 @@ class Engine:
         derives = any(rule_id in self._derives for rule_id in shard.rule_ids)
         _register(self._host, {name: lambda: compile_shard(shard, self._rank, derives)})
         ruleset = self._host.get_ruleset(name)
-        ruleset._actions = {rule: _Action(action._func) for rule, action in ruleset._actions.items()}
+        ruleset._actions = {
+            rule: _Action(action._func) for rule, action in ruleset._actions.items()
+        }
+        ruleset._flush_actions = types.MethodType(_flush_actions, ruleset)
         self._handles.append(_handle(self._host, name))
         return name
 
