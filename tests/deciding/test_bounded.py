@@ -36,3 +36,15 @@ def test_a_zero_budget_stores_nothing_and_clear_empties() -> None:
     cache.put(("a",), 1)
     cache.clear()
     assert len(cache) == 0 and cache.bytes == 0 and cache.get(("a",)) is None
+
+
+def test_get_many_finds_what_get_finds_and_promotes_alike() -> None:
+    one: BoundedCache[int] = BoundedCache(100_000)
+    many: BoundedCache[int] = BoundedCache(100_000)
+    for cache in (one, many):
+        for number in range(300):
+            cache.put(number, number + 1)
+        cache.get(7)  # protected; the rest on probation
+    keys = [7, 8, 299, 1_000, 8]
+    assert many.get_many(keys) == [one.get(key) for key in keys] == [8, 9, 300, None, 9]
+    assert many._protected.keys() == one._protected.keys()  # 8 and 299 promoted in both

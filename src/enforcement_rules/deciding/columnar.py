@@ -3,11 +3,14 @@
 Needs the `columnar` extra (pandas; pyarrow for Arrow tables). Columns are fact fields (JSON
 names, VOCABULARY.md); a null cell (None, NaN, NaT) means the field is not stated, since every
 row has every column; a date column may hold `YYYY-MM-DD` strings, dates or timestamps at
-midnight; `circumstances` holds lists of codes. The columns are read into Python values once
-each (nulls found per column, vectorised), the rows decided in chunks through the
-final-decision table (`table`), and each row gets the number of its decision among the
-distinct ones. The result keeps each distinct decision once (without `ref`: the caller's ids
-are in its own column) and can be laid out as a DataFrame of decision columns (one take).
+midnight; `circumstances` holds lists of codes. The frame is keyed as a whole, vectorised
+(`frame_key`: the distinctions the final-decision table's key draws, for every row at once),
+a slice of `chunk_size` rows at a time; rows of one key get one decision, from the decider's
+memo of frame keys or decided once on the key's first row by the row path (each row a fact
+dict, as `decide_many` takes it), which also decides, one by one, the rows the key is in doubt
+of. Each row gets the number of its decision among the distinct ones. The result keeps each
+distinct decision once (without `ref`: the caller's ids are in its own column) and can be laid
+out as a DataFrame of decision columns (one take).
 """
 
 from __future__ import annotations
@@ -95,7 +98,7 @@ def _decide_keyed(
     keys = state.key(part, today.toordinal())
     memo = state.memo
     decisions: list[Decision | EnforcementRulesError | None] = list(memo.get_many(keys.keys))
-    new = [group for group, decision in enumerate(decisions) if decision is None]
+    new = _missing(decisions)
     if new:
         rows = keys.first[new]
         for group, result in zip(new, _by_rows(decider, part, rows, start, today), strict=True):
@@ -104,7 +107,7 @@ def _decide_keyed(
                 with state.lock:
                     memo.put(keys.keys[group], result)
     alone = keys.groups < 0
-    refused = [group for group, decision in enumerate(decisions) if decision is None]
+    refused = _missing(decisions) if new else []
     if refused:
         alone |= np.isin(keys.groups, refused)
     ids = keys.groups.copy()
@@ -114,6 +117,13 @@ def _decide_keyed(
         ids[rows] = np.arange(len(results), len(results) + len(rows))
         results = [*results, *_by_rows(decider, part, rows, start, today)]
     return ids, results
+
+
+def _missing(found: list[Any]) -> list[int]:
+    """The positions of None in `found` (one pass in C: a Decision's `==` is Python's)."""
+    identity = np.fromiter(map(id, found), dtype=np.int64, count=len(found))
+    positions: list[int] = np.flatnonzero(identity == id(None)).tolist()
+    return positions
 
 
 def _by_rows(
@@ -131,28 +141,28 @@ def _numbered(
     count: int, found: list[tuple[Any, list[Decision | EnforcementRulesError]]]
 ) -> ColumnarDecisions:
     """The slices' results as one frame's: each distinct decision (or error) numbered once, in
-    the order of the first row that has it."""
+    the order the slices list them (a slice's keys by their first row, then the rows decided
+    one by one)."""
     ids = np.empty(count, dtype=np.int64)
     numbers: dict[int, int] = {}
     decisions: list[Decision | EnforcementRulesError] = []
     position = 0
     for local, results in found:
-        used, first_row = np.unique(local, return_index=True)  # the results some row has
-        order = used[np.argsort(first_row, kind="stable")]  # by the first row that has each
         identity = np.fromiter(map(id, results), dtype=np.int64, count=len(results))
-        codes, _ = pd.factorize(identity[order])  # one code per object, by first row
+        codes, _ = pd.factorize(identity)  # one code per distinct object, in list order
         _, first = np.unique(codes, return_index=True)
         distinct = np.empty(len(first), dtype=np.int64)
-        for code, index in enumerate(order[first].tolist()):
+        for code, index in enumerate(first.tolist()):
             result = results[index]
+            if result is None:  # a key whose first row was refused: its rows went alone
+                distinct[code] = -1
+                continue
             number = numbers.get(id(result))
             if number is None:
                 number = numbers[id(result)] = len(decisions)
                 decisions.append(result)
             distinct[code] = number
-        renumber = np.empty(len(results), dtype=np.int64)
-        renumber[order] = distinct[codes]
-        ids[position : position + len(local)] = renumber[local]
+        ids[position : position + len(local)] = distinct[codes][local]
         position += len(local)
     return ColumnarDecisions(ids, tuple(decisions))
 
@@ -187,9 +197,9 @@ def _column(name: str, values: Any) -> list[Any]:
     the whole numbers of a count column (floats where pandas put nulls in it) as ints."""
     if pd.api.types.is_datetime64_any_dtype(values.dtype):
         return [_day(value) for value in values.tolist()]
-    found = [
-        value.tolist() if isinstance(value, np.ndarray) else value for value in values.tolist()
-    ]
+    found: list[Any] = values.tolist()
+    if values.dtype == object:  # only an object column holds arrays (Arrow's lists)
+        found = [value.tolist() if isinstance(value, np.ndarray) else value for value in found]
     if FIELDS.get(name, ("",))[0] == "count":
         found = [int(v) if isinstance(v, float) and v.is_integer() else v for v in found]
     return found
