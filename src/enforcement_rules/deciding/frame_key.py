@@ -198,7 +198,10 @@ class FrameKey:
         occurred, discovered, decided = (
             np.where(doubt, _ORDINAL_OF_EPOCH, day) for day in (occurred, discovered, decided)
         )
-        years = full_years_between(occurred, discovered)
+        if self._fast.reductions[YEARS][0] == "ignored":
+            years = np.zeros(len(occurred), dtype=np.int64)
+        else:
+            years = full_years_between(occurred, discovered)
         bounds = self._bounds
         changed = np.searchsorted(bounds, occurred, "right") != np.searchsorted(
             bounds, decided, "right"
@@ -237,10 +240,11 @@ def _reducer(how: Reduction) -> Callable[[Any], Any]:
         return lambda values: values
     if kind == "ignored":
         return lambda values: np.zeros(len(values), dtype=np.int64)
-    cuts = np.asarray(thresholds, dtype=np.float64)
+    whole = all(float(cut).is_integer() and abs(cut) < 2**53 for cut in thresholds)
+    cuts = np.asarray(thresholds, dtype=np.int64 if whole else np.float64)
 
     def positions(values: Any) -> Any:
-        points = values.astype(np.float64)
+        points = values if whole else values.astype(np.float64)  # days and years: whole
         index = np.searchsorted(cuts, points, "left")
         exact = np.zeros(len(points), dtype=bool)
         inside = index < len(cuts)
