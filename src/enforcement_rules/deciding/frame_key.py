@@ -53,11 +53,12 @@ class FrameKeys:
 
 
 class FrameKey:
-    """Keys of a decider's frames; one per decider (`Decider.companion`), used under its lock."""
+    """Keys of a decider's frames: one per decider (`Decider.companion`), whose cell numbers
+    live as long as the memo of decisions they key (numbers are never reused, so a number
+    forgotten and a new one given to the same cell only make a key miss)."""
 
     def __init__(self, fast: FastKey):
         self._fast = fast
-        self._static = fast.static
         self._layout = (*fast.static, "circumstances", *NUMBERS)
         self._column_of = {name: number for number, name in enumerate(self._layout)}
         self._cells: dict[Hashable, int] = {}
