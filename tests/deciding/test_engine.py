@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import gc
+import subprocess
+import sys
 from typing import Any
 
 import pytest
@@ -129,6 +131,31 @@ def test_a_fact_no_rule_handles_is_an_engine_error() -> None:
     with pytest.raises(er.EngineError, match="did not handle"):
         ENGINE.evaluate([{"colour": "red"}])
     assert ENGINE.live_sessions == 0
+
+
+def test_an_unhandled_fact_in_a_fresh_engine_does_not_crash_the_process() -> None:
+    """Deleting the session durable_rules did not handle a fact in corrupted its heap when it
+    was the ruleset's first session (the process aborted: `free(): invalid size`; it showed as
+    a crash of the test above under pytest-xdist). The session is now left alone and the
+    shard rebuilt, and the engine goes on deciding."""
+    code = (
+        "import enforcement_rules as er\n"
+        "from enforcement_rules.deciding.engine import Engine\n"
+        "from enforcement_rules.deciding.normalise import normalise\n"
+        "engine = Engine(er.load_rules())\n"
+        "try:\n"
+        "    engine.evaluate([{'colour': 'red'}])\n"
+        "except er.EngineError:\n"
+        "    pass\n"
+        "v = er.Violation.from_dict({'kind': 'blocked_exits', 'occurred_on': '2022-01-01'})\n"
+        "assert engine.evaluate([normalise(v, v.occurred_on)])[0]\n"
+        "print(engine.abandoned_sessions, engine.live_sessions)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == ["1", "0"]
 
 
 def test_a_failing_action_is_not_swallowed(monkeypatch: pytest.MonkeyPatch) -> None:

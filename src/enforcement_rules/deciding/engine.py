@@ -283,8 +283,11 @@ def _run_session(
         if swallowed:
             failures.append(f"durable_rules caught: {swallowed}")
     except durable_engine.MessageNotHandledException as error:
+        # Deleting the session after this corrupts durable_rules' heap (`free(): invalid size`,
+        # the process aborts) when it is the ruleset's first session: leave it alone.
+        poisoned = True
         raise EngineSessionError(
-            f"durable_rules did not handle a fact: {error}", poisoned=False
+            f"durable_rules did not handle a fact: {error}", poisoned=True
         ) from error
     except durable_engine.MessageObservedException as error:
         raise EngineSessionError(
