@@ -9,7 +9,6 @@ class. Caches are bounded (least recently stored out first).
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 import itertools
 import weakref
@@ -91,22 +90,15 @@ class Decider:
         self._cache_lock = ForkSafeLock()
         self._kinds = frozenset(rules.kinds)
         by_occurrence = [p for p in rules.provisions if p.applies_by == "occurred_on"]
-        self._version_bounds = sorted(
-            {p.in_force_from for p in by_occurrence}
-            | {p.in_force_until for p in by_occurrence if p.in_force_until is not None}
-        )
+        version_bounds = {p.in_force_from for p in by_occurrence} | {
+            p.in_force_until for p in by_occurrence if p.in_force_until is not None
+        }
         self._fast = FastKey(
             self._partition,
-            [day.toordinal() for day in self._version_bounds],
+            [day.toordinal() for day in version_bounds],
             band_cuts=[day.toordinal() for day in band_cuts],
             exact_income=self._benchmarked,
-            unread_cuts=[
-                day.toordinal()
-                for law in rules.laws.values()
-                for declared in law.not_encoded
-                for day in (declared.in_force_from, declared.in_force_until)
-                if day is not None
-            ],
+            unread_cuts=[day.toordinal() for day in rules.not_encoded_bounds()],
         )
 
     def companion(self, make: Callable[[Decider], C]) -> C:
@@ -429,9 +421,9 @@ class Decider:
         return chosen, income
 
     def _version_changed(self, occurred_on: dt.date, decided_on: dt.date) -> bool:
-        """Whether a version boundary of some encoded law lies between the two dates."""
-        bounds = self._version_bounds
-        return bisect.bisect_right(bounds, occurred_on) != bisect.bisect_right(bounds, decided_on)
+        """Whether a version boundary of some encoded law lies between the two dates (as the
+        table key tells them apart)."""
+        return self._fast.changed(occurred_on.toordinal(), decided_on.toordinal())
 
     def _fire(
         self, messages: list[dict[str, Any]], keys: list[Hashable]

@@ -108,7 +108,7 @@ class FastKey:
         self._numbers = itertools.count()
         self._dates: dict[tuple[Any, Any, Any], tuple[Hashable, int, bool] | None] = {}
 
-    def _changed(self, occurred: int, decided: int) -> bool:
+    def changed(self, occurred: int, decided: int) -> bool:
         """Whether a version boundary of some encoded law lies between the two days."""
         bounds = self.version_bounds
         return bisect.bisect_right(bounds, occurred) != bisect.bisect_right(bounds, decided)
@@ -232,7 +232,7 @@ class FastKey:
         years = full_years_before(
             dt.date.fromordinal(occurred_day), dt.date.fromordinal(discovered_day)
         )
-        changed = self._changed(occurred_day, decided_day)
+        changed = self.changed(occurred_day, decided_day)
         key = (
             self._occurred(occurred_day),
             self._discovered(discovered_day),

@@ -300,15 +300,7 @@ def _components(
 def _declared_cuts(rules: RuleSet, kind: str) -> tuple[int, ...]:
     """The days a declaration of unread cells for `kind` starts or ends (`laws.yaml`
     `not_encoded`): the version date is cut there too, so that the walk meets each such cell."""
-    days = {
-        day
-        for law in rules.laws.values()
-        for declared in law.not_encoded
-        if kind in declared.kinds
-        for day in (declared.in_force_from, declared.in_force_until)
-        if day is not None
-    }
-    return tuple(sorted(day.toordinal() for day in days))
+    return tuple(sorted(day.toordinal() for day in rules.not_encoded_bounds(kind)))
 
 
 def _fields(

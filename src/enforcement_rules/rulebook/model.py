@@ -396,17 +396,25 @@ class RuleSet:
         cuts = {until + dt.timedelta(days=1)}
         for start, end in self.penalty_windows(kind):
             cuts.update(d for d in (start, end) if d is not None)
-        for law in self.laws.values():
-            for declared in law.not_encoded:
-                if kind in declared.kinds:
-                    bounds = (declared.in_force_from, declared.in_force_until)
-                    cuts.update(d for d in bounds if d is not None)
+        cuts.update(self.not_encoded_bounds(kind))
         points = sorted(d for d in cuts if d <= until + dt.timedelta(days=1))
         spans = []
         for first, after in itertools.pairwise(points):
             if self.covers(kind, first):
                 spans.append((first, after - dt.timedelta(days=1)))
         return tuple(spans)
+
+    def not_encoded_bounds(self, kind: str | None = None) -> frozenset[dt.date]:
+        """The days a declaration of unread cells starts or ends (for `kind`, or for any kind):
+        where whether a fact may be decided can change though no rule's window does."""
+        return frozenset(
+            day
+            for law in self.laws.values()
+            for declared in law.not_encoded
+            if kind is None or kind in declared.kinds
+            for day in (declared.in_force_from, declared.in_force_until)
+            if day is not None
+        )
 
     def not_encoded(self, kind: str, day: dt.date) -> NotEncoded | None:
         """The declaration that `kind` is not encoded on `day` in some instrument, if any."""
