@@ -10,6 +10,7 @@ import datetime as dt
 import math
 from typing import Any
 
+from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
 import enforcement_rules as er
@@ -106,3 +107,13 @@ def outcome(result: er.Decision | er.EnforcementRulesError) -> Any:
     if isinstance(result, er.Decision):
         return result.to_dict(trace=True)
     return type(result).__name__, str(result)
+
+
+def over_batches(examples: int) -> settings:
+    """The settings of a property over drawn `batches`: no deadline (a batch decides several
+    facts, the first ones cold) and large draws allowed."""
+    return settings(
+        max_examples=examples,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )

@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from drawn import batches
-from hypothesis import HealthCheck, given, settings
+from drawn import batches, over_batches
+from hypothesis import given
 
 import enforcement_rules as er
 
@@ -74,11 +74,7 @@ DRAWN = er.Decider(RULES, today=lambda: TODAY)
 FULL_PATH = er.Decider(RULES, today=lambda: TODAY, cache_size=0)  # keeps nothing: reusable
 
 
-@settings(
-    max_examples=80,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+@over_batches(80)
 @given(batches())
 def test_a_frame_of_drawn_rows_is_decided_as_its_rows_are_one_by_one(batch: list[Any]) -> None:
     """Cold and warm, every row as the full path decides the row's fact (its error, with the

@@ -6,8 +6,8 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from drawn import RULES, batches
-from hypothesis import HealthCheck, given, settings
+from drawn import RULES, batches, over_batches
+from hypothesis import given
 from hypothesis import strategies as st
 
 import enforcement_rules as er
@@ -39,11 +39,7 @@ def test_an_anniversary_on_29_february_falls_on_1_march_in_a_common_year() -> No
     assert found.tolist() == [0, 0, 1, 3]
 
 
-@settings(
-    max_examples=80,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+@over_batches(80)
 @given(batches())
 def test_rows_of_one_key_have_one_fast_key_and_doubt_is_where_fast_key_doubts(
     batch: list[Any],

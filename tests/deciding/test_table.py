@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from drawn import batches, outcome
+from drawn import batches, outcome, over_batches
 from hypothesis import HealthCheck, given, settings
 
 import enforcement_rules as er
@@ -26,11 +26,7 @@ WITH_TABLE = er.Decider(RULES, today=lambda: TODAY)
 FULL_PATH = er.Decider(RULES, today=lambda: TODAY, cache_size=0)
 
 
-@settings(
-    max_examples=120,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+@over_batches(120)
 @given(batches())
 def test_the_table_decides_every_fact_as_the_full_path(batch: list[Any]) -> None:
     expected = [outcome(FULL_PATH.decide_many([fact], errors="collect")[0]) for fact in batch]
