@@ -64,8 +64,6 @@ class Decider:
         self._engine = Engine(rules)
         self._partition = Partition(rules)
         self._resolve = Resolver(rules)
-        self._decisions: OrderedDict[Hashable, Decision] = OrderedDict()
-        self._chosen: OrderedDict[Hashable, Decision] = OrderedDict()  # after 从旧兼从轻
         self._fired: list[OrderedDict[Hashable, tuple[str, ...]]] = [
             OrderedDict() for _ in self._partition.groups
         ]
@@ -308,8 +306,7 @@ class Decider:
                 evaluations.append((index, violation.decided_on))
         messages = [normalise(violations[index], day) for index, day in evaluations]
         keys = [self._partition.key(message) for message in messages]
-        with self._cache_lock:
-            known = {key: self._decisions[key] for key in keys if key in self._decisions}
+        known: dict[Hashable, Decision] = {}  # within the chunk: the class caches are per group
         todo: dict[Hashable, tuple[Violation, dict[str, Any]]] = {}
         unavailable: set[Hashable] = set()
         for key, (index, day), message in zip(keys, evaluations, messages, strict=True):
@@ -336,10 +333,6 @@ class Decider:
                 if not collect:
                     raise
                 refused[key] = error
-        with self._cache_lock:
-            for key in todo:
-                if key in known:
-                    self._remember(self._decisions, key, known[key])
         per_fact: dict[int, list[Hashable]] = {index: [] for index in violations}
         for key, (index, day) in zip(keys, evaluations, strict=True):
             if key in refused:
@@ -393,11 +386,6 @@ class Decider:
         """The applicable decision of the fact's candidates (per party), with its procedure,
         without the caller's `ref`; and whether its fines follow the fact's income (then it is
         not cached by class)."""
-        chosen_key = tuple(keys)
-        with self._cache_lock:
-            chosen = self._chosen.get(chosen_key)
-        if chosen is not None:
-            return chosen, False
         candidates = tuple(known[key] for key in keys)
         income = any(by_income(candidate) for candidate in candidates)
         version = procedure_version(self.rules, violation.kind, violation.decided_on)
@@ -417,7 +405,6 @@ class Decider:
         if not income:
             with self._cache_lock:
                 self._remember(self._merged, merged_key, (chosen, candidates, amounts))
-                self._remember(self._chosen, chosen_key, chosen)
         return chosen, income
 
     def _version_changed(self, occurred_on: dt.date, decided_on: dt.date) -> bool:
@@ -479,8 +466,6 @@ class Decider:
             self._fast.clear()
             self._resolutions.clear()
             self._merged.clear()
-            self._decisions.clear()
-            self._chosen.clear()
             for cache in self._fired:
                 cache.clear()
 

@@ -8,7 +8,8 @@ ordinals, amounts in fen) become their position among the thresholds the rule se
 Rules that read disjoint fields (apart from `as_of`, the law-version date most rules read) form
 independent groups: whether a rule fires depends only on its group's fields, so the rules fired
 by a fact are the union of what each group fires, and each group has a far smaller key space
-than the whole fact. Deciding caches per group and per whole class; the verifier walks classes.
+than the whole fact. Deciding caches per group (the whole key only tells a chunk's facts
+apart); the verifier walks classes.
 """
 
 from __future__ import annotations
