@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from enforcement_rules.deciding.bounded import SLOT_BYTES, BoundedCache, size_of
 
 
@@ -48,3 +51,31 @@ def test_get_many_finds_what_get_finds_and_promotes_alike() -> None:
     keys = [7, 8, 299, 1_000, 8]
     assert many.get_many(keys) == [one.get(key) for key in keys] == [8, 9, 300, None, 9]
     assert many._protected.keys() == one._protected.keys()  # 8 and 299 promoted in both
+
+
+def _held_bytes(segment: object) -> int:
+    return sum(size_of(key) + SLOT_BYTES for key in segment)  # type: ignore[attr-defined]
+
+
+keys = st.one_of(
+    st.integers(0, 40),
+    st.integers(2**70, 2**70 + 5),
+    st.tuples(st.integers(0, 9), st.text(max_size=3)),
+)
+
+
+@given(st.lists(st.tuples(st.sampled_from(["put", "get"]), keys), max_size=200))
+def test_the_bytes_counted_are_the_bytes_held_through_any_puts_and_gets(
+    steps: list[tuple[str, object]],
+) -> None:
+    """Sizes are computed again when an entry is promoted, demoted or evicted (not stored):
+    the counts must still match what each segment holds, whatever the order of operations."""
+    cache: BoundedCache[int] = BoundedCache(2_000)
+    for operation, key in steps:
+        if operation == "put":
+            cache.put(key, 1)  # type: ignore[arg-type]
+        else:
+            cache.get(key)  # type: ignore[arg-type]
+        assert cache._protected_bytes == _held_bytes(cache._protected)
+        assert cache._probation_bytes == _held_bytes(cache._probation)
+        assert cache.bytes <= 2_000
