@@ -115,3 +115,28 @@ def test_facts_either_side_of_a_not_encoded_declaration_are_told_apart() -> None
             decider.clear_cache()
             got = [outcome(decider.decide_many([fact], errors="collect")[0]) for fact in order]
             assert got == (expected if order is pair else expected[::-1])
+
+
+def test_keys_stay_apart_when_the_parts_numbers_run_out(monkeypatch: Any) -> None:
+    """A key packs the numbers of its dates' and figures' parts below a limit; when numbering
+    would pass it, it starts again and every later fact gets a new raw-value number. Under a
+    limit of a few parts, facts met again after the restart must still get their own
+    decisions, never those of an earlier fact that had the same part numbers."""
+    from enforcement_rules.deciding import table
+
+    monkeypatch.setattr(table, "_PART_LIMIT", 4)
+    decider = er.Decider(RULES, today=lambda: TODAY)
+    kinds = sorted(RULES.kinds)[:3]
+    batch = [
+        {"kind": kind, "occurred_on": f"20{year}-03-0{day}", "deaths": deaths}
+        for kind in kinds
+        for year in (11, 16, 22)
+        for day in (1, 2)
+        for deaths in (0, 3)
+    ]
+    expected = [outcome(FULL_PATH.decide_many([fact], errors="collect")[0]) for fact in batch]
+    for order in (batch, batch[::-1], batch):  # restarts fall on other facts each pass
+        got = [outcome(decider.decide_many([fact], errors="collect")[0]) for fact in order]
+        assert got == (expected if order is batch else expected[::-1])
+    keys = [decider._fast(fact, TODAY.toordinal()) for fact in batch]
+    assert None in keys  # the limit was reached: those facts took the full path

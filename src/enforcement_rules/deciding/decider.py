@@ -226,7 +226,7 @@ class Decider:
         results: list[Decision | EnforcementRulesError | None] = [None] * len(chunk)
         refs: list[str | None] = [None] * len(chunk)
         slow: list[int] = []
-        slow_keys: list[Hashable | None] = []
+        slow_keys: list[int | None] = []
         if self._table.max_bytes > 0:
             fast, tabled = self._fast, self._tabled
             day = today.toordinal()
@@ -261,9 +261,7 @@ class Decider:
                         self._table.put(key, result)
         return results, refs  # type: ignore[return-value]
 
-    def _tabled(
-        self, facts: dict[str, Any], key: Hashable | None
-    ) -> tuple[Decision, str | None] | None:
+    def _tabled(self, facts: dict[str, Any], key: int | None) -> tuple[Decision, str | None] | None:
         """The tabled decision (without `ref`) of a raw fact whose table key is `key`, and its
         `ref`; or None: the fact takes the full path (a new class, or a shape in doubt, see
         `table`). The caller holds the cache lock."""

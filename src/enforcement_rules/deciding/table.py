@@ -106,7 +106,10 @@ class FastKey:
         self._exact_income = exact_income
         self._statics: dict[Hashable, int] = {}
         self._numbers = itertools.count()
-        self._dates: dict[tuple[Any, Any, Any], tuple[Hashable, int, bool] | None] = {}
+        self._dates: dict[tuple[Any, Any, Any], tuple[int, int, bool] | None] = {}
+        self._day_keys: dict[Hashable, int] = {}
+        self._figure_keys: dict[Hashable, int] = {}
+        self._part_numbers = itertools.count(1)  # 0: a fact that states no amount or count
 
     def changed(self, occurred: int, decided: int) -> bool:
         """Whether a version boundary of some encoded law lies between the two days."""
@@ -116,10 +119,35 @@ class FastKey:
     def clear(self) -> None:
         self._statics.clear()
         self._dates.clear()
+        self._day_keys.clear()
+        self._figure_keys.clear()
 
-    def __call__(self, fact: Mapping[str, Any], today: int) -> Hashable | None:
+    def _part_number(self, memo: dict[Hashable, int], part: Hashable) -> int | None:
+        """The number of a dates' or figures' part of a key: numbered once, never reused while
+        old keys may still match (see `__call__`). None when the numbers ran out: every memo is
+        cleared and numbering starts again, and the fact at hand (whose raw-value group was
+        numbered before) takes the full path."""
+        number = memo.get(part)
+        if number is None:
+            if len(memo) >= _MEMO_LIMIT:
+                memo.clear()  # later parts get new numbers: old keys just stop matching
+            number = next(self._part_numbers)
+            if number >= _PART_LIMIT:  # a new epoch: every later key has a new static number
+                self.clear()
+                self._part_numbers = itertools.count(1)
+                return None
+            memo[part] = number
+        return number
+
+    def __call__(self, fact: Mapping[str, Any], today: int) -> int | None:
         """The table key of `fact` decided on `today` (a day ordinal when it states no
-        `decided_on`), or None: the full path must judge it."""
+        `decided_on`), or None: the full path must judge it.
+
+        One int (some 40 bytes, hashed at once, where a tuple of tuples is hashed item by item
+        on each lookup and holds a few hundred bytes): the numbers of the raw-value group, of
+        the dates' part and of the figures' part, in fields of 64 and 32 bits. The parts'
+        numbers stay below 2**32; before one would reach it, every memo is cleared, so each
+        later key carries a static number no earlier key has."""
         if type(fact) is not dict or not fact.keys() <= self.known:
             return None
         get = fact.get
@@ -153,19 +181,33 @@ class FastKey:
         if found is MISSING:
             if len(self._dates) >= _MEMO_LIMIT:
                 self._dates.clear()
-            found = self._dates[dates] = self._date_key(*dates)
+            computed = self._date_key(*dates)
+            if computed is None:
+                found = self._dates[dates] = None
+            else:
+                day_key, decided, stated = computed
+                day_number = self._part_number(self._day_keys, day_key)
+                if day_number is None:
+                    return None
+                found = self._dates[dates] = (day_number << 32, decided, stated)
         if found is None:
             return None
-        day_key, decided, stated = found
+        day_bits: int
+        day_bits, decided, stated = found
         if not stated and decided > today:
             return None
         numbers = tuple(map(get, _NUMBERS, repeat(MISSING)))
         if numbers == _NO_NUMBERS:
-            return number, day_key
+            return number << 64 | day_bits
         figures = self._figures(numbers)
         if figures is None:
             return None
-        return number, day_key, figures
+        figures_number = self._figure_keys.get(figures)
+        if figures_number is None:
+            figures_number = self._part_number(self._figure_keys, figures)
+            if figures_number is None:
+                return None
+        return number << 64 | day_bits | figures_number
 
     def income(self, fact: Mapping[str, Any]) -> Hashable:
         """The exact incomes stated (for a decision whose fines follow them)."""
@@ -260,6 +302,7 @@ def day_of(value: Any) -> int | None:
 
 
 _MEMO_LIMIT = 200_000  # raw-value groups and date triples remembered (then forgotten at once)
+_PART_LIMIT = 2**32  # the dates' and figures' parts are numbered below it (see `FastKey`)
 
 
 def ref_of(fact: Mapping[str, Any]) -> Any:
