@@ -106,7 +106,9 @@ class FastKey:
         self._exact_income = exact_income
         self._statics: dict[Hashable, int] = {}
         self._numbers = itertools.count()
-        self._dates: dict[tuple[Any, Any, Any], tuple[int, int, bool] | None] = {}
+        # Date triple -> the dates' part number << 32; where the fact states no decision day,
+        # minus that and the day it is decided on: one int a triple, not a tuple of three.
+        self._dates: dict[tuple[Any, Any, Any], int | None] = {}
         self._day_keys: dict[Hashable, int] = {}
         self._figure_keys: dict[Hashable, int] = {}
         self._part_numbers = itertools.count(1)  # 0: a fact that states no amount or count
@@ -189,13 +191,16 @@ class FastKey:
                 day_number = self._part_number(self._day_keys, day_key)
                 if day_number is None:
                     return None
-                found = self._dates[dates] = (day_number << 32, decided, stated)
+                bits = day_number << 32
+                found = self._dates[dates] = bits if stated else -(bits | decided)
         if found is None:
             return None
-        day_bits: int
-        day_bits, decided, stated = found
-        if not stated and decided > today:
-            return None
+        day_bits: int = found
+        if day_bits < 0:  # decided today: no date may lie after it
+            day_bits = -day_bits
+            if day_bits & _LOW > today:
+                return None
+            day_bits &= ~_LOW
         numbers = tuple(map(get, _NUMBERS, repeat(MISSING)))
         if numbers == _NO_NUMBERS:
             return number << 64 | day_bits
@@ -303,6 +308,7 @@ def day_of(value: Any) -> int | None:
 
 _MEMO_LIMIT = 200_000  # raw-value groups and date triples remembered (then forgotten at once)
 _PART_LIMIT = 2**32  # the dates' and figures' parts are numbered below it (see `FastKey`)
+_LOW = 2**32 - 1  # the low field of a packed number
 
 
 def ref_of(fact: Mapping[str, Any]) -> Any:
