@@ -16,7 +16,11 @@ from enforcement_rules.deciding.normalise import full_years_before
 pd = pytest.importorskip("pandas")
 np = pytest.importorskip("numpy")
 from enforcement_rules.deciding.columnar import _facts  # noqa: E402
-from enforcement_rules.deciding.frame_key import FrameKey, full_years_between  # noqa: E402
+from enforcement_rules.deciding.frame_key import (  # noqa: E402
+    FrameKey,
+    _calendar,
+    full_years_between,
+)
 
 TODAY = dt.date(2027, 6, 1)
 DECIDER = er.Decider(RULES, today=lambda: TODAY)
@@ -28,6 +32,37 @@ def test_full_years_are_counted_as_normalise_counts_them(pairs: list[Any]) -> No
     starts = np.array([a.toordinal() for a, _ in pairs], dtype=np.int64)
     ends = np.array([b.toordinal() for _, b in pairs], dtype=np.int64)
     assert full_years_between(starts, ends).tolist() == [full_years_before(a, b) for a, b in pairs]
+
+
+@given(
+    st.dates(max_value=dt.date(9990, 1, 1)),
+    st.integers(0, 6),
+    st.lists(st.tuples(st.integers(0, 40), st.integers(0, 40)), min_size=45, max_size=90),
+)
+def test_full_years_are_counted_alike_when_many_rows_share_few_days(
+    base: dt.date, years: int, offsets: list[tuple[int, int]]
+) -> None:
+    """Many rows over a few weeks of starts and of ends (some years later): the days are
+    read from a calendar of the span, not row by row, and must count the same."""
+    later = base + dt.timedelta(days=365 * years)
+    pairs = [(base + dt.timedelta(days=a), later + dt.timedelta(days=b)) for a, b in offsets]
+    pairs = [(min(a, b), max(a, b)) for a, b in pairs]
+    starts = np.array([a.toordinal() for a, _ in pairs], dtype=np.int64)
+    ends = np.array([b.toordinal() for _, b in pairs], dtype=np.int64)
+    assert full_years_between(starts, ends).tolist() == [full_years_before(a, b) for a, b in pairs]
+
+
+@given(st.dates(max_value=dt.date(9990, 1, 1)), st.lists(st.integers(0, 60), max_size=90))
+def test_each_day_is_read_as_its_date_row_by_row_or_from_a_calendar_of_the_span(
+    base: dt.date, offsets: list[int]
+) -> None:
+    """Rows over a few weeks (the calendar of the span once there are more rows than days)
+    and fewer rows than days (read one by one) give each day's year, month and day."""
+    days = [base + dt.timedelta(days=offset) for offset in offsets]
+    found = _calendar(np.array([day.toordinal() for day in days], dtype=np.int64))
+    assert [list(map(int, parts)) for parts in zip(*found, strict=True)] == [
+        [day.year, day.month, day.day] for day in days
+    ]
 
 
 def test_an_anniversary_on_29_february_falls_on_1_march_in_a_common_year() -> None:

@@ -259,10 +259,8 @@ def full_years_between(start: Any, end: Any) -> Any:
     """`normalise.full_years_before` over arrays of day ordinals: whole years from each start
     that end before its end (an anniversary on 29 February falls on 1 March in a common
     year)."""
-    first = (start - _ORDINAL_OF_EPOCH).astype("datetime64[D]")
-    last = (end - _ORDINAL_OF_EPOCH).astype("datetime64[D]")
-    first_year, first_month, first_day = _parts(first)
-    last_year, last_month, last_day = _parts(last)
+    first_year, first_month, first_day = _calendar(start)
+    last_year, last_month, last_day = _calendar(end)
     leap = (last_year % 4 == 0) & ((last_year % 100 != 0) | (last_year % 400 == 0))
     moved = (first_month == 2) & (first_day == 29) & ~leap
     month = np.where(moved, 3, first_month)
@@ -271,6 +269,21 @@ def full_years_between(start: Any, end: Any) -> Any:
     not_yet = (month > last_month) | ((month == last_month) & (day >= last_day))
     years = np.where((years > 0) & not_yet, years - 1, years)
     return np.maximum(years, 0)
+
+
+def _calendar(ordinals: Any) -> tuple[Any, Any, Any]:
+    """(year, month, day) of each day ordinal. Where the days span fewer days than there are
+    rows (a frame's dates over some years, and many rows), each day of the span is read once
+    and the rows look theirs up: the calendar arithmetic is most of the frame key's time."""
+    if len(ordinals):
+        low = int(ordinals.min())
+        span = int(ordinals.max()) - low + 1
+        if span < len(ordinals):
+            days = np.arange(low, low + span, dtype=np.int64) - _ORDINAL_OF_EPOCH
+            year, month, day = _parts(days.astype("datetime64[D]"))
+            index = ordinals - low
+            return year[index], month[index], day[index]
+    return _parts((ordinals - _ORDINAL_OF_EPOCH).astype("datetime64[D]"))
 
 
 def _parts(days: Any) -> tuple[Any, Any, Any]:
