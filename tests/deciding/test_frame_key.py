@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import random
 from typing import Any
 
 import pytest
@@ -20,6 +21,7 @@ from enforcement_rules.deciding.frame_key import (  # noqa: E402
     FrameKey,
     _calendar,
     full_years_between,
+    per_day,
 )
 
 TODAY = dt.date(2027, 6, 1)
@@ -65,6 +67,29 @@ def test_each_day_is_read_as_its_date_row_by_row_or_from_a_calendar_of_the_span(
     ]
 
 
+@given(
+    st.integers(1, 3_000_000),
+    st.lists(st.integers(0, 80), max_size=120),
+    st.lists(st.integers(-100, 100), max_size=6),
+)
+def test_a_function_of_days_is_the_same_computed_per_day_of_the_span(
+    low: int, offsets: list[int], cuts: list[int]
+) -> None:
+    """`per_day` computes once per day of a narrow span and looks the rows up: the result
+    must be the function's own, for a 1-D and a stacked function alike."""
+    days = np.array([low + offset for offset in offsets], dtype=np.int64)
+    bounds = np.array(sorted(low + cut for cut in cuts), dtype=np.int64)
+
+    def positions(day: Any) -> Any:
+        return np.searchsorted(bounds, day, "right")
+
+    def stacked(day: Any) -> Any:
+        return np.stack([positions(day), day % 7, day * 2])
+
+    assert per_day(positions, days).tolist() == positions(days).tolist()
+    assert per_day(stacked, days).tolist() == stacked(days).tolist()
+
+
 def test_an_anniversary_on_29_february_falls_on_1_march_in_a_common_year() -> None:
     start = dt.date(2020, 2, 29)
     ends = [dt.date(2021, 2, 28), dt.date(2021, 3, 1), dt.date(2021, 3, 2), dt.date(2024, 2, 29)]
@@ -80,8 +105,13 @@ def test_rows_of_one_key_have_one_fast_key_and_doubt_is_where_fast_key_doubts(
     batch: list[Any],
 ) -> None:
     rows = [fact for fact in batch if isinstance(fact, dict)]
-    if not rows:
-        return
+    if rows:
+        _assert_keys_agree(rows)
+
+
+def _assert_keys_agree(rows: list[dict[str, Any]]) -> None:
+    """The frame's keys are in doubt exactly where `FastKey` is, and rows of one frame key
+    have one fast key (and one exact income)."""
     frame = pd.DataFrame.from_records(rows)
     keys = FrameKey(DECIDER._fast)(frame, TODAY.toordinal())
     facts = _facts(frame, np.arange(len(frame)))
@@ -93,6 +123,34 @@ def test_rows_of_one_key_have_one_fast_key_and_doubt_is_where_fast_key_doubts(
             exact = (fast[row], DECIDER._fast.income(facts[row]))
             assert seen.setdefault(group, exact) == exact
     assert len(set(keys.keys)) == len(keys.keys)  # one key per group
+
+
+def test_keys_agree_on_many_rows_over_a_few_weeks_around_each_version_change() -> None:
+    """More rows than days: the frame key computes its date parts once per day of the span
+    (`per_day`), which small drawn frames never reach. Around every day some law's version
+    changes, with and without a stated decision day, the keys must still agree."""
+    generator = random.Random(15)
+    kinds = sorted(RULES.kinds)
+    checked = 0
+    for bound in DECIDER._fast.version_bounds:
+        if not dt.date(1990, 1, 1).toordinal() < bound < TODAY.toordinal() - 200:
+            continue
+        rows = []
+        for _ in range(150):
+            occurred = dt.date.fromordinal(bound + generator.randrange(-40, 40))
+            discovered = occurred + dt.timedelta(days=generator.randrange(30))
+            fact: dict[str, Any] = {
+                "kind": generator.choice(kinds),
+                "occurred_on": occurred.isoformat(),
+                "discovered_on": discovered.isoformat(),
+            }
+            if generator.random() < 0.8:
+                decided = discovered + dt.timedelta(days=generator.randrange(30))
+                fact["decided_on"] = decided.isoformat()
+            rows.append(fact)
+        _assert_keys_agree(rows)
+        checked += 1
+    assert checked > 10
 
 
 def test_a_key_is_the_same_in_another_frame_whatever_its_columns() -> None:

@@ -203,26 +203,34 @@ class FrameKey:
             years = np.zeros(len(occurred), dtype=np.int64)
         else:
             years = full_years_between(occurred, discovered)
-        bounds = self._bounds
-        changed = np.searchsorted(bounds, occurred, "right") != np.searchsorted(
-            bounds, decided, "right"
-        )
+        bounds, unread, bands = self._bounds, self._unread, self._bands
         window = self._reduce[WINDOW_FIELD]
-        band = (
-            np.searchsorted(self._bands, decided, "right")
-            if len(self._bands)
-            else np.zeros(len(decided), dtype=np.int64)
-        )
+        reduce_occurred, reduce_decided = self._reduce["occurred_on"], self._reduce["decided_on"]
+
+        def of_occurrence(day: Any) -> Any:
+            version = np.searchsorted(bounds, day, "right")
+            position = np.searchsorted(unread, day, "right")
+            return np.stack([version, reduce_occurred(day), window(day), position])
+
+        def of_decision(day: Any) -> Any:
+            version = np.searchsorted(bounds, day, "right")
+            position = np.searchsorted(unread, day, "right")
+            band = np.searchsorted(bands, day, "right") if len(bands) else np.zeros_like(day)
+            return np.stack([version, reduce_decided(day), window(day), position, band])
+
+        occurrence = per_day(of_occurrence, occurred)
+        decision = per_day(of_decision, decided)
+        changed = occurrence[0] != decision[0]
         parts = [
-            self._reduce["occurred_on"](occurred),
-            self._reduce["discovered_on"](discovered),
-            self._reduce["decided_on"](decided),
+            occurrence[1],
+            per_day(self._reduce["discovered_on"], discovered),
+            decision[1],
             self._reduce[YEARS](years),
-            window(occurred),
-            np.where(changed, window(decided), ABSENT),
-            band,
-            np.searchsorted(self._unread, occurred, "right"),
-            np.where(changed, np.searchsorted(self._unread, decided, "right"), ABSENT),
+            occurrence[2],
+            np.where(changed, decision[2], ABSENT),
+            decision[4],
+            occurrence[3],
+            np.where(changed, decision[3], ABSENT),
         ]
         return [np.asarray(part, dtype=np.int64) for part in parts]
 
@@ -271,19 +279,27 @@ def full_years_between(start: Any, end: Any) -> Any:
     return np.maximum(years, 0)
 
 
+def per_day(function: Callable[[Any], Any], days: Any) -> Any:
+    """`function` of an array of day ordinals (elementwise, along its last axis). Where the
+    days span fewer days than there are rows (a frame's dates over some years, and many rows),
+    it is computed once for each day of the span and the rows look theirs up: the date
+    arithmetic and searches are most of the frame key's time."""
+    if len(days):
+        low = int(days.min())
+        span = int(days.max()) - low + 1
+        if span < len(days):
+            return function(np.arange(low, low + span, dtype=np.int64))[..., days - low]
+    return function(days)
+
+
 def _calendar(ordinals: Any) -> tuple[Any, Any, Any]:
-    """(year, month, day) of each day ordinal. Where the days span fewer days than there are
-    rows (a frame's dates over some years, and many rows), each day of the span is read once
-    and the rows look theirs up: the calendar arithmetic is most of the frame key's time."""
-    if len(ordinals):
-        low = int(ordinals.min())
-        span = int(ordinals.max()) - low + 1
-        if span < len(ordinals):
-            days = np.arange(low, low + span, dtype=np.int64) - _ORDINAL_OF_EPOCH
-            year, month, day = _parts(days.astype("datetime64[D]"))
-            index = ordinals - low
-            return year[index], month[index], day[index]
-    return _parts((ordinals - _ORDINAL_OF_EPOCH).astype("datetime64[D]"))
+    """(year, month, day) of each day ordinal."""
+
+    def split(days: Any) -> Any:
+        return np.stack(_parts((days - _ORDINAL_OF_EPOCH).astype("datetime64[D]")))
+
+    year, month, day = per_day(split, ordinals)
+    return year, month, day
 
 
 def _parts(days: Any) -> tuple[Any, Any, Any]:
