@@ -218,19 +218,19 @@ class FrameKey:
             band = np.searchsorted(bands, day, "right") if len(bands) else np.zeros_like(day)
             return np.stack([version, reduce_decided(day), window(day), position, band])
 
-        occurrence = per_day(of_occurrence, occurred)
-        decision = per_day(of_decision, decided)
-        changed = occurrence[0] != decision[0]
+        version_then, occurred_part, window_then, unread_then = per_day(of_occurrence, occurred)
+        version_now, decided_part, window_now, unread_now, band = per_day(of_decision, decided)
+        changed = version_then != version_now
         parts = [
-            occurrence[1],
+            occurred_part,
             per_day(self._reduce["discovered_on"], discovered),
-            decision[1],
+            decided_part,
             self._reduce[YEARS](years),
-            occurrence[2],
-            np.where(changed, decision[2], ABSENT),
-            decision[4],
-            occurrence[3],
-            np.where(changed, decision[3], ABSENT),
+            window_then,
+            np.where(changed, window_now, ABSENT),
+            band,
+            unread_then,
+            np.where(changed, unread_now, ABSENT),
         ]
         return [np.asarray(part, dtype=np.int64) for part in parts]
 
