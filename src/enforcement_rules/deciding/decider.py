@@ -304,11 +304,10 @@ class Decider:
                 evaluations.append((index, violation.decided_on))
         messages = [normalise(violations[index], day) for index, day in evaluations]
         keys = [self._partition.key(message) for message in messages]
-        known: dict[Hashable, Decision] = {}  # within the chunk: the class caches are per group
         todo: dict[Hashable, tuple[Violation, dict[str, Any]]] = {}
         unavailable: set[Hashable] = set()
         for key, (index, day), message in zip(keys, evaluations, messages, strict=True):
-            if key in known or key in todo or key in unavailable or index in failed:
+            if key in todo or key in unavailable or index in failed:
                 continue
             try:
                 self._check_covered(violations[index], day)
@@ -322,6 +321,7 @@ class Decider:
                 fail(index, error)
                 continue
             todo[key] = (violations[index], message)
+        known: dict[Hashable, Decision] = {}  # within the chunk: the class caches are per group
         refused: dict[Hashable, EnforcementRulesError] = {}
         for key, ids in self._fire([message for _, message in todo.values()], list(todo)):
             try:
