@@ -10,6 +10,7 @@ import contextlib
 import io
 import json
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -51,18 +52,22 @@ def test_the_api_raises_only_its_own_errors(value: Any) -> None:
         er.decide(value)
 
 
-def write(lines: list[bytes]) -> Path:
-    with tempfile.NamedTemporaryFile("wb", suffix=".jsonl", delete=False) as handle:
-        handle.write(b"\n".join(lines) + b"\n")
-    return Path(handle.name)
+@contextlib.contextmanager
+def written(lines: list[bytes]) -> Iterator[Path]:
+    """The lines in a file of their own, removed after the example (a fuzz run makes
+    hundreds)."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "facts.jsonl"
+        path.write_bytes(b"\n".join(lines) + b"\n")
+        yield path
 
 
 @FUZZ_FILES
 @given(lines_of)
 def test_decide_answers_every_input_line_with_one_json_line(lines: list[bytes]) -> None:
-    path = write(lines)
     out, err = io.StringIO(), io.StringIO()
-    status = main(["decide", str(path)], out=out, err=err)
+    with written(lines) as path:
+        status = main(["decide", str(path)], out=out, err=err)
     produced = out.getvalue().splitlines()
     assert status in (0, 1)
     assert len(produced) == len(lines)
@@ -74,9 +79,8 @@ def test_decide_answers_every_input_line_with_one_json_line(lines: list[bytes]) 
 @FUZZ_FILES
 @given(lines_of)
 def test_case_record_reports_every_bad_line_and_stores_the_rest(lines: list[bytes]) -> None:
-    path = write(lines)
-    with tempfile.TemporaryDirectory() as folder:
-        summary = cases.record(Path(folder) / "cases.db", path)
+    with written(lines) as path:
+        summary = cases.record(path.with_name("cases.db"), path)
     bad = {problem["line"] for problem in summary.errors}
     assert summary.recorded + len(bad) <= len(lines)
     assert all(1 <= line <= len(lines) for line in bad)
@@ -85,8 +89,8 @@ def test_case_record_reports_every_bad_line_and_stores_the_rest(lines: list[byte
 @FUZZ_FILES
 @given(lines_of)
 def test_plan_report_raises_only_typed_record_errors(lines: list[bytes]) -> None:
-    path = write(lines)
-    try:
-        plan_report(None, path, 2010)
-    except RecordsError as error:
-        assert all(1 <= problem.line <= len(lines) for problem in error.errors)
+    with written(lines) as path:
+        try:
+            plan_report(None, path, 2010)
+        except RecordsError as error:
+            assert all(1 <= problem.line <= len(lines) for problem in error.errors)
