@@ -173,6 +173,19 @@ def test_ten_thousand_decisions_do_not_fail_or_grow_memory() -> None:
     assert growth < 4 * 1024, f"resident memory grew by {growth} KiB over 8,000 decisions"
 
 
+def test_a_class_met_after_its_choice_was_let_go_gets_the_decision_already_held() -> None:
+    """A choice still held (here by the table) is given again to a new class that makes it,
+    after the choice cache let it go: one object, not an equal copy kept beside it."""
+    decider = er.Decider(RULES, cache_size=1)  # each class cache keeps one entry
+    plain = {"kind": "blocked_exits", "occurred_on": "2025-09-09"}
+    decided = decider.decide(plain)
+    decider.decide(plain | {"overdue": True})  # another choice: the first one is let go
+    # Stating a default is another table key, but the same violation and the same choice.
+    again = decider.decide(plain | {"serious": False})
+    assert again is decided
+    assert er.Decider(RULES, cache_size=0).decide(plain | {"serious": False}) == decided
+
+
 def test_an_uncovered_kind_is_refused_with_the_covered_ones() -> None:
     minimal = er.load_rules(Path(__file__).resolve().parents[1] / "fixtures" / "minimal_rules")
     with pytest.raises(er.UncoveredKindError) as caught:

@@ -39,6 +39,8 @@ T = TypeVar("T")
 C = TypeVar("C")
 #: In the final-decision table: the class's fines follow the income, see the income table.
 _BY_INCOME: Any = object()
+#: A candidate decision and the key `Decider._resolved` memoises it on.
+Resolved = tuple[Hashable, Decision]
 
 
 class Decider:
@@ -70,8 +72,11 @@ class Decider:
         self._cache_size = cache_size
         self._chunk_size = max(1, chunk_size)
         self._resolutions: OrderedDict[Hashable, Decision] = OrderedDict()
-        self._merged: OrderedDict[Hashable, tuple[Decision, tuple[Decision, ...], object]] = (
-            OrderedDict()
+        self._merged: OrderedDict[Hashable, Decision] = OrderedDict()
+        # Choices something else still holds (the table, a caller): a class decided again after
+        # `_merged` let its choice go gets that same object, not an equal copy beside it.
+        self._chosen_alive: weakref.WeakValueDictionary[Hashable, Decision] = (
+            weakref.WeakValueDictionary()
         )
         self._benchmarked = bool(rules.applied_benchmarks)
         self._companions: dict[Callable[[Decider], Any], Any] = {}
@@ -321,7 +326,7 @@ class Decider:
                 fail(index, error)
                 continue
             todo[key] = (violations[index], message)
-        known: dict[Hashable, Decision] = {}  # within the chunk: the class caches are per group
+        known: dict[Hashable, Resolved] = {}  # within the chunk: the class caches are per group
         refused: dict[Hashable, EnforcementRulesError] = {}
         for key, ids in self._fire([message for _, message in todo.values()], list(todo)):
             try:
@@ -337,7 +342,7 @@ class Decider:
                 failed.setdefault(index, refused[key])
             elif key not in known:
                 continue
-            elif not self._unread(violations[index], day, known[key]):
+            elif not self._unread(violations[index], day, known[key][1]):
                 per_fact[index].append(key)
             elif day == violations[index].occurred_on:
                 try:
@@ -364,9 +369,10 @@ class Decider:
             results.append((chosen, violation.ref, income))
         return results
 
-    def _resolved(self, violation: Violation, fired_ids: tuple[str, ...]) -> Decision:
+    def _resolved(self, violation: Violation, fired_ids: tuple[str, ...]) -> Resolved:
         """The resolver's decision, memoised on all it reads: the rules fired, the kind, the
-        section the sector routes to and the procedure version of the decision date."""
+        section the sector routes to and the procedure version of the decision date; with that
+        key (what the choice among candidates is memoised on, see `_choose`)."""
         version = procedure_version(self.rules, violation.kind, violation.decided_on)
         section = self.rules.routing.section(violation.kind, violation.sector.value)
         key = (fired_ids, violation.kind, section, version.version)
@@ -376,33 +382,37 @@ class Decider:
             found = self._resolve(violation, fired_ids)
             with self._cache_lock:
                 self._remember(self._resolutions, key, found)
-        return found
+        return key, found
 
     def _choose(
-        self, violation: Violation, keys: list[Hashable], known: Mapping[Hashable, Decision]
+        self, violation: Violation, keys: list[Hashable], known: Mapping[Hashable, Resolved]
     ) -> tuple[Decision, bool]:
         """The applicable decision of the fact's candidates (per party), with its procedure,
         without the caller's `ref`; and whether its fines follow the fact's income (then it is
         not cached by class)."""
-        candidates = tuple(known[key] for key in keys)
+        candidates = tuple(known[key][1] for key in keys)
         income = any(by_income(candidate) for candidate in candidates)
         version = procedure_version(self.rules, violation.kind, violation.decided_on)
-        # Without fines by income, the choice reads only the candidates (shared objects, from
-        # `_resolved`), the procedure version and the large-fine amounts of the decision date:
-        # many classes share one. The entry holds its candidates, so their ids stay theirs.
+        # Without fines by income, the choice reads only the candidates (each what `_resolved`
+        # gives for its key), the procedure version and the large-fine amounts of the decision
+        # date (the rule set's own objects): many classes share one.
         amounts = self.rules.large_fine_on(violation.decided_on)
-        merged_key = (tuple(map(id, candidates)), version.version, id(amounts))
-        with self._cache_lock:
-            held = None if income else self._merged.get(merged_key)
+        merged_key = (tuple(known[key][0] for key in keys), version.version, id(amounts))
+        held = None
+        if not income:
+            with self._cache_lock:
+                held = self._merged.get(merged_key) or self._chosen_alive.get(merged_key)
         if held is not None:
-            chosen = held[0]
+            chosen = held
         else:
             found = [self._resolve.finish(candidate, violation) for candidate in candidates]
             merged = choose(found[0], found[1] if len(found) > 1 else None, version)
             chosen = self._resolve.with_procedure(merged, violation)
         if not income:
             with self._cache_lock:
-                self._remember(self._merged, merged_key, (chosen, candidates, amounts))
+                self._remember(self._merged, merged_key, chosen)
+                if self.tables and held is None:
+                    self._chosen_alive[merged_key] = chosen
         return chosen, income
 
     def _version_changed(self, occurred_on: dt.date, decided_on: dt.date) -> bool:
@@ -464,6 +474,7 @@ class Decider:
             self._fast.clear()
             self._resolutions.clear()
             self._merged.clear()
+            self._chosen_alive.clear()
             for cache in self._fired:
                 cache.clear()
 
