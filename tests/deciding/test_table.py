@@ -11,6 +11,8 @@ circumstances listed twice, amounts out of range, -0.0, NaN).
 from __future__ import annotations
 
 import datetime as dt
+import json
+import sys
 from typing import Any
 
 from drawn import batches, outcome, over_batches
@@ -140,3 +142,24 @@ def test_keys_stay_apart_when_the_parts_numbers_run_out(monkeypatch: Any) -> Non
         assert got == (expected if order is batch else expected[::-1])
     keys = [decider._fast(fact, TODAY.toordinal()) for fact in batch]
     assert None in keys  # the limit was reached: those facts took the full path
+
+
+def test_the_memos_share_texts_and_type_tuples_across_parsed_lines() -> None:
+    """Each parsed line brings its own copies of its texts; what the key's memos keep of a line
+    (its raw values and dates) is shared with every other entry, so a long run of lines does
+    not hold a copy of each line's codes and dates."""
+    decider = er.Decider(RULES, today=lambda: TODAY)
+    lines = [
+        {"kind": "blocked_exits", "occurred_on": "2025-09-09", "sector": "mining"},
+        {"kind": "blocked_exits", "occurred_on": "2025-09-09", "sector": "construction"},
+    ]
+    parsed = [json.loads(json.dumps(line)) for line in lines]
+    assert parsed[0]["kind"] is not parsed[1]["kind"]
+    for fact in parsed:
+        assert decider._fast(fact, TODAY.toordinal()) is not None
+    (first_values, first_types, _), (second_values, second_types, _) = decider._fast._statics
+    assert first_types is second_types
+    kind = decider._fast.static.index("kind")
+    assert first_values[kind] is second_values[kind]
+    ((dates, _),) = decider._fast._dates.items()
+    assert dates[0] is sys.intern("2025-09-09")

@@ -27,6 +27,7 @@ import bisect
 import datetime as dt
 import itertools
 import math
+import sys
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from itertools import repeat
 from typing import Any
@@ -105,6 +106,7 @@ class FastKey:
         self.unread_cuts = tuple(sorted(unread_cuts))
         self._exact_income = exact_income
         self._statics: dict[Hashable, int] = {}
+        self._signatures: dict[tuple[type, ...], tuple[type, ...]] = {}
         self._numbers = itertools.count()
         # Date triple -> the dates' part number << 32; where the fact states no decision day,
         # minus that and the day it is decided on: one int a triple, not a tuple of three.
@@ -120,6 +122,7 @@ class FastKey:
 
     def clear(self) -> None:
         self._statics.clear()
+        self._signatures.clear()
         self._dates.clear()
         self._day_keys.clear()
         self._figure_keys.clear()
@@ -170,7 +173,8 @@ class FastKey:
         if number is None:
             if len(self._statics) >= _MEMO_LIMIT:
                 self._statics.clear()  # numbers are never reused: old keys just stop matching
-            number = self._statics[static] = next(self._numbers)
+                self._signatures.clear()
+            number = self._statics[self._held(static)] = next(self._numbers)
         dates = (
             get("occurred_on", MISSING),
             get("discovered_on", MISSING),
@@ -184,15 +188,16 @@ class FastKey:
             if len(self._dates) >= _MEMO_LIMIT:
                 self._dates.clear()
             computed = self._date_key(*dates)
+            held = _texts_shared(dates)
             if computed is None:
-                found = self._dates[dates] = None
+                found = self._dates[held] = None
             else:
                 day_key, decided, stated = computed
                 day_number = self._part_number(self._day_keys, day_key)
                 if day_number is None:
                     return None
                 bits = day_number << 32
-                found = self._dates[dates] = bits if stated else -(bits | decided)
+                found = self._dates[held] = bits if stated else -(bits | decided)
         if found is None:
             return None
         day_bits: int = found
@@ -213,6 +218,16 @@ class FastKey:
             if figures_number is None:
                 return None
         return number << 64 | day_bits | figures_number
+
+    def _held(
+        self, static: tuple[tuple[Any, ...], tuple[type, ...], Any]
+    ) -> tuple[tuple[Any, ...], tuple[type, ...], Any]:
+        """A raw-value group as the memo keeps it, equal to the one looked up: its types' tuple
+        shared with every group of those types (a few hundred bytes an entry otherwise), and
+        its texts shared with every other entry (each parsed line brings its own copies)."""
+        values, types, circumstances = static
+        types = self._signatures.setdefault(types, types)
+        return _texts_shared(values), types, circumstances
 
     def income(self, fact: Mapping[str, Any]) -> Hashable:
         """The exact incomes stated (for a decision whose fines follow them)."""
@@ -292,6 +307,11 @@ class FastKey:
             bisect.bisect_right(self.unread_cuts, decided_day) if changed else MISSING,
         )
         return key, decided_day, stated
+
+
+def _texts_shared(values: tuple[Any, ...]) -> tuple[Any, ...]:
+    """The tuple with each text in it interned (equal to it, and hashed alike)."""
+    return tuple(sys.intern(value) if type(value) is str else value for value in values)
 
 
 def day_of(value: Any) -> int | None:
