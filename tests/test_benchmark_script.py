@@ -135,3 +135,29 @@ def test_speed_benchmark_prints_every_rate_with_its_ratios_to_baseline_and_limit
     scale = [line for line in done.stdout.splitlines() if " facts " in line and "peak RSS" in line]
     assert [line.split()[0] for line in scale] == ["200", "400"]
     assert "table" in done.stdout.splitlines()[-1]
+
+
+HELD = Path(__file__).resolve().parents[1] / "benchmarks" / "held_bytes.py"
+
+
+def test_the_bytes_a_tabled_decision_is_counted_as_stay_near_what_it_holds() -> None:
+    """The table's bound counts each distinct decision as `DECISION_BYTES`; the script measures
+    what tabled decisions really keep alive. Far from it (a decision grew new fields), the
+    bound no longer says what the table holds, and the constant must be measured again."""
+    done = subprocess.run(
+        [sys.executable, str(HELD), "3000"], capture_output=True, text=True, timeout=300, check=True
+    )
+    head, alive, constant = done.stdout.splitlines()
+    keys, distinct = _read(r"3,000 facts: ([\d,]+) table keys, ([\d,]+) distinct decisions", head)
+    mebibytes, mean = _read(r"they keep ([\d.]+) MiB alive: ([\d,]+) bytes each", alive)
+    (ratio,) = _read(r"DECISION_BYTES = [\d,]+ \(([\d.]+)x the mean\)", constant)
+    count, each = int(distinct.replace(",", "")), int(mean.replace(",", ""))
+    assert 0 < count <= int(keys.replace(",", "")) <= 3000
+    assert abs(float(mebibytes) * 2**20 / count - each) <= 0.05 * 2**20 / count + 1
+    assert 0.67 <= float(ratio) <= 1.5
+
+
+def _read(pattern: str, line: str) -> tuple[str, ...]:
+    found = re.fullmatch(pattern, line)
+    assert found, line
+    return found.groups()

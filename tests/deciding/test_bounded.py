@@ -79,3 +79,30 @@ def test_the_bytes_counted_are_the_bytes_held_through_any_puts_and_gets(
         assert cache._protected_bytes == _held_bytes(cache._protected)
         assert cache._probation_bytes == _held_bytes(cache._probation)
         assert cache.bytes <= 2_000
+
+
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["put", "get"]), keys, st.integers(0, 6)), max_size=200
+    )
+)
+def test_each_distinct_value_is_counted_once_while_some_entry_holds_it(
+    steps: list[tuple[str, object, int]],
+) -> None:
+    """Keys share values (many classes, one decision): a value object is counted once however
+    many entries hold it, and no longer once the last of them went."""
+    values = [object() for _ in range(7)]
+    cache: BoundedCache[object] = BoundedCache(3_000, value_bytes=500)
+    for operation, key, value in steps:
+        if operation == "put":
+            cache.put(key, values[value])  # type: ignore[arg-type]
+        else:
+            cache.get(key)  # type: ignore[arg-type]
+        held = [*cache._protected.values(), *cache._probation.values()]
+        distinct = {id(value) for value in held}
+        keys_bytes = _held_bytes(cache._protected) + _held_bytes(cache._probation)
+        assert cache.bytes == keys_bytes + 500 * len(distinct)
+        assert cache._holders == {id(v): sum(h is v for h in held) for v in values if v in held}
+        assert cache.bytes <= 3_000
+    cache.clear()
+    assert cache.bytes == 0 and not cache._holders

@@ -2,13 +2,17 @@
 
 The decider's caches map class keys to shared, immutable results. A fixed entry count either
 wastes memory (small keys) or thrashes: a batch with more distinct classes than the count evicts
-every entry before it is used again, and warm speed falls to cold. Here the bound is bytes: each
-entry's key and slot (values are shared and counted by whoever makes them; a key's size is
-computed again when it moves or goes, not stored beside it, which would take a second dict as
-large as the cache). Entries live in two segments (2Q): new entries enter `probation`, an entry
-hit there moves to `protected`, and eviction takes the oldest of probation first. A one-off
-scan so only churns probation; the classes a workload keeps meeting stay in protected. A hit in
-protected costs one dict lookup: nothing is reordered on the hot path.
+every entry before it is used again, and warm speed falls to cold. Here the bound is bytes:
+each entry's key and slot and, where the cache is given a `value_bytes`, each distinct value
+object once while some entry holds it. Many keys share one decision: counted per key, it would
+be counted many times over; not counted at all, a table of small keys would hold far more than
+its budget in the decisions it alone keeps alive. A key's size is computed again when it moves
+or goes, not stored beside it (that would take a second dict as large as the cache).
+
+Entries live in two segments (2Q): new entries enter `probation`, an entry hit there moves to
+`protected`, and eviction takes the oldest of probation first. A one-off scan so only churns
+probation; the classes a workload keeps meeting stay in protected. A hit in protected costs one
+dict lookup: nothing is reordered on the hot path.
 """
 
 from __future__ import annotations
@@ -42,8 +46,13 @@ class BoundedCache(Generic[V]):
     """Key → value, at most `max_bytes` of keys and slots (0: stores nothing). Not locked: the
     caller holds its lock around `put` and `clear`; `get` is one atomic dict read or move."""
 
-    def __init__(self, max_bytes: int):
+    def __init__(self, max_bytes: int, value_bytes: int = 0):
+        """`value_bytes`: what one distinct value object is counted as (0: values are not
+        counted, their owner bounds them)."""
         self.max_bytes = max_bytes
+        self.value_bytes = value_bytes
+        self._holders: dict[int, int] = {}  # a held value's id -> the entries holding it
+        self._values_bytes = 0
         self._protected: OrderedDict[Hashable, V] = OrderedDict()
         self._probation: OrderedDict[Hashable, V] = OrderedDict()
         self._protected_bytes = 0
@@ -55,7 +64,7 @@ class BoundedCache(Generic[V]):
 
     @property
     def bytes(self) -> int:
-        return self._protected_bytes + self._probation_bytes
+        return self._protected_bytes + self._probation_bytes + self._values_bytes
 
     def __contains__(self, key: Hashable) -> bool:
         return key in self._protected or key in self._probation
@@ -83,12 +92,26 @@ class BoundedCache(Generic[V]):
             return
         self._probation[key] = value
         self._probation_bytes += size_of(key) + SLOT_BYTES
+        if self.value_bytes:
+            held = self._holders.get(id(value), 0)
+            if not held:
+                self._values_bytes += self.value_bytes
+            self._holders[id(value)] = held + 1
         self._shrink()
 
     def clear(self) -> None:
         self._protected.clear()
         self._probation.clear()
-        self._protected_bytes = self._probation_bytes = 0
+        self._holders.clear()
+        self._protected_bytes = self._probation_bytes = self._values_bytes = 0
+
+    def _let_go(self, value: V) -> None:
+        """An entry holding `value` went (the id stays the value's while an entry holds it)."""
+        held = self._holders.pop(id(value)) - 1
+        if held:
+            self._holders[id(value)] = held
+        else:
+            self._values_bytes -= self.value_bytes
 
     def _promote(self, key: Hashable, value: V) -> None:
         size = size_of(key) + SLOT_BYTES
@@ -109,7 +132,9 @@ class BoundedCache(Generic[V]):
             segment = self._probation or self._protected
             if not segment:
                 return
-            old, _ = segment.popitem(last=False)
+            old, value = segment.popitem(last=False)
+            if self.value_bytes:
+                self._let_go(value)
             size = size_of(old) + SLOT_BYTES
             if segment is self._probation:
                 self._probation_bytes -= size

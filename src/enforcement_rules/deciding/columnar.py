@@ -26,7 +26,7 @@ from ..contract.errors import EnforcementRulesError
 from ..rulebook.conditions import FIELDS
 from . import collector
 from .bounded import BoundedCache
-from .decider import Decider, Facts, decider_for
+from .decider import DECISION_BYTES, Decider, Facts, decider_for
 from .frame_key import FrameKey
 
 try:
@@ -188,7 +188,9 @@ class _FrameState:
 
     def __init__(self, decider: Decider):
         self.key = FrameKey(decider._fast)
-        self.memo: BoundedCache[Decision] = BoundedCache(decider._table.max_bytes // 4)
+        self.memo: BoundedCache[Decision] = BoundedCache(
+            decider._table.max_bytes // 4, DECISION_BYTES
+        )
         self.lock = decider._cache_lock
 
 

@@ -39,6 +39,10 @@ T = TypeVar("T")
 C = TypeVar("C")
 #: In the final-decision table: the class's fines follow the income, see the income table.
 _BY_INCOME: Any = object()
+#: What a distinct decision the table holds keeps alive beside what the rule set holds (its
+#: tuples, candidates, notes, fines), as the table's bound counts it: measured, a mean of
+#: 1,491 bytes over the 31,100 decisions tabled after 300,000 realistic facts.
+DECISION_BYTES = 1536
 #: A candidate decision and the key `Decider._resolved` memoises it on.
 Resolved = tuple[Hashable, Decision]
 
@@ -87,8 +91,12 @@ class Decider:
             b.in_force_until for b in rules.applied_benchmarks if b.in_force_until
         }
         tabled = bool(cache_size)
-        self._table: BoundedCache[Decision] = BoundedCache(table_bytes if tabled else 0)
-        self._by_income: BoundedCache[Decision] = BoundedCache(table_bytes // 4 if tabled else 0)
+        self._table: BoundedCache[Decision] = BoundedCache(
+            table_bytes if tabled else 0, DECISION_BYTES
+        )
+        self._by_income: BoundedCache[Decision] = BoundedCache(
+            table_bytes // 4 if tabled else 0, DECISION_BYTES
+        )
         self._batch_size = batch_size
         self._cache_lock = ForkSafeLock()
         self._kinds = frozenset(rules.kinds)
