@@ -186,6 +186,21 @@ def test_a_class_met_after_its_choice_was_let_go_gets_the_decision_already_held(
     assert er.Decider(RULES, cache_size=0).decide(plain | {"serious": False}) == decided
 
 
+def test_a_small_table_budget_bounds_what_it_governs_and_changes_no_decision() -> None:
+    """`table_bytes` bounds the table (keys and the decisions it holds), the resolver's memo
+    and the table key's memos; under a budget far below what the facts would fill, every one
+    stays within its share and every decision is still the uncached one."""
+    budget = 96 * 1024
+    decider = er.Decider(RULES, table_bytes=budget)
+    batch = sample_facts(600, seed=23)
+    for _ in range(2):  # the second pass meets classes the first let go
+        assert decider.decide_many(batch) == [UNCACHED.decide(fact) for fact in batch]
+        assert decider._table.bytes <= budget and decider._resolutions.bytes <= budget // 2
+        assert decider._table.evicted and decider._resolutions.evicted
+        assert len(decider._fast._statics) <= budget // 512
+        assert len(decider._fast._dates) <= budget // 512
+
+
 def test_an_uncovered_kind_is_refused_with_the_covered_ones() -> None:
     minimal = er.load_rules(Path(__file__).resolve().parents[1] / "fixtures" / "minimal_rules")
     with pytest.raises(er.UncoveredKindError) as caught:

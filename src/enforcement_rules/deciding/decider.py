@@ -31,7 +31,7 @@ from .forksafe import ForkSafeLock
 from .normalise import normalise
 from .partition import Partition
 from .resolve import Resolver, by_income, procedure_version
-from .table import MISSING, FastKey, ref_of, with_ref
+from .table import MEMO_ENTRIES, MISSING, FastKey, ref_of, with_ref
 from .temporal import choose
 
 Facts = Violation | Mapping[str, Any]
@@ -62,9 +62,11 @@ class Decider:
     ):
         """`today` gives the decision day of facts that state no `decided_on` (no date of the
         facts may lie after it); the real date unless a caller fixes it. `table_bytes` bounds
-        the final-decision table (`table`) by the memory its keys take; `cache_size` bounds
-        the per-class caches behind it by count (0: no caching at all, table included).
-        `chunk_size` facts are validated and decided together (streaming, `decide_iter`)."""
+        the final-decision table (`table`) by the memory its keys and decisions take, and with
+        it the resolver's memo (half as much) and the table key's memos (an entry per 512
+        bytes, at most 200,000); `cache_size` bounds the rule groups' and the choice's caches
+        by count (0: no caching at all, table included). `chunk_size` facts are validated and
+        decided together (streaming, `decide_iter`)."""
         self.rules = rules
         self._today = today
         self._engine = Engine(rules)
@@ -75,7 +77,6 @@ class Decider:
         ]
         self._cache_size = cache_size
         self._chunk_size = max(1, chunk_size)
-        self._resolutions: OrderedDict[Hashable, Decision] = OrderedDict()
         self._merged: OrderedDict[Hashable, Decision] = OrderedDict()
         # Choices something else still holds (the table, a caller): a class decided again after
         # `_merged` let its choice go gets that same object, not an equal copy beside it.
@@ -97,6 +98,10 @@ class Decider:
         self._by_income: BoundedCache[Decision] = BoundedCache(
             table_bytes // 4 if tabled else 0, DECISION_BYTES
         )
+        # Each resolution is a decision of its own (no two keys share one): counted as such.
+        self._resolutions: BoundedCache[Decision] = BoundedCache(
+            table_bytes // 2 if tabled else 0, DECISION_BYTES
+        )
         self._batch_size = batch_size
         self._cache_lock = ForkSafeLock()
         self._kinds = frozenset(rules.kinds)
@@ -110,6 +115,7 @@ class Decider:
             band_cuts=[day.toordinal() for day in band_cuts],
             exact_income=self._benchmarked,
             unread_cuts=[day.toordinal() for day in rules.not_encoded_bounds()],
+            memo_entries=min(MEMO_ENTRIES, table_bytes // 512),
         )
 
     def companion(self, make: Callable[[Decider], C]) -> C:
@@ -389,7 +395,7 @@ class Decider:
         if found is None:
             found = self._resolve(violation, fired_ids)
             with self._cache_lock:
-                self._remember(self._resolutions, key, found)
+                self._resolutions.put(key, found)
         return key, found
 
     def _choose(

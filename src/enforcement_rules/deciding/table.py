@@ -43,6 +43,8 @@ from .normalise import full_years_before
 from .partition import Partition, Reduction
 
 MISSING: Any = object()  # a field the fact does not state
+#: The most raw-value groups and date triples remembered by default (then forgotten at once).
+MEMO_ENTRIES = 200_000
 _DATES = ("occurred_on", "discovered_on", "decided_on")
 _AMOUNTS = ("direct_loss_yuan", "illegal_income_yuan", "annual_income_yuan")
 _NULLABLE = frozenset({"illegal_income_yuan", "annual_income_yuan"})
@@ -73,6 +75,7 @@ class FastKey:
         band_cuts: Sequence[int] = (),
         exact_income: bool = False,
         unread_cuts: Sequence[int] = (),
+        memo_entries: int = MEMO_ENTRIES,
     ):
         """`version_bounds` (day ordinals): where some law's version changes, so a fact whose
         occurrence and decision dates lie on two sides of one is judged twice (从旧兼从轻).
@@ -82,7 +85,8 @@ class FastKey:
         date's position among the cuts and the exact illegal income stated. `unread_cuts` (day
         ordinals): where an instrument's declaration that a kind is not encoded starts or ends
         (`laws.yaml` `not_encoded`): a fact judged on a day inside one is refused, so the key
-        holds each evaluation day's position among them."""
+        holds each evaluation day's position among them. `memo_entries`: how many raw-value
+        groups, and how many date triples, are remembered (then forgotten at once)."""
         fields = tuple(field.name for field in attrs.fields(Violation))
         self.known = frozenset(fields)
         self.static = tuple(name for name in fields if name not in _OWN)
@@ -105,6 +109,7 @@ class FastKey:
         self.band_cuts = tuple(sorted(band_cuts))
         self.unread_cuts = tuple(sorted(unread_cuts))
         self._exact_income = exact_income
+        self._memo_entries = max(1, memo_entries)
         self._statics: dict[Hashable, int] = {}
         self._signatures: dict[tuple[type, ...], tuple[type, ...]] = {}
         self._numbers = itertools.count()
@@ -134,7 +139,7 @@ class FastKey:
         numbered before) takes the full path."""
         number = memo.get(part)
         if number is None:
-            if len(memo) >= _MEMO_LIMIT:
+            if len(memo) >= self._memo_entries:
                 memo.clear()  # later parts get new numbers: old keys just stop matching
             number = next(self._part_numbers)
             if number >= _PART_LIMIT:  # a new epoch: every later key has a new static number
@@ -171,7 +176,7 @@ class FastKey:
         except TypeError:  # an unhashable value (a list or a dict where a code belongs)
             return None
         if number is None:
-            if len(self._statics) >= _MEMO_LIMIT:
+            if len(self._statics) >= self._memo_entries:
                 self._statics.clear()  # numbers are never reused: old keys just stop matching
                 self._signatures.clear()
             number = self._statics[self._held(static)] = next(self._numbers)
@@ -185,7 +190,7 @@ class FastKey:
         except TypeError:
             return None
         if found is MISSING:
-            if len(self._dates) >= _MEMO_LIMIT:
+            if len(self._dates) >= self._memo_entries:
                 self._dates.clear()
             computed = self._date_key(*dates)
             held = _texts_shared(dates)
@@ -326,7 +331,6 @@ def day_of(value: Any) -> int | None:
         return None
 
 
-_MEMO_LIMIT = 200_000  # raw-value groups and date triples remembered (then forgotten at once)
 _PART_LIMIT = 2**32  # the dates' and figures' parts are numbered below it (see `FastKey`)
 _LOW = 2**32 - 1  # the low field of a packed number
 
