@@ -7,7 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from enforcement_rules.cli import main
+from enforcement_rules.cli import EXIT_USAGE, main
+from enforcement_rules.cli import decide as cli_decide
+from enforcement_rules.deciding.decider import TABLE_BYTES, Decider
+from enforcement_rules.rulebook.model import RuleSet
 
 # A factory: in crowded places blocked exits are the fire service's (Fire Protection Law Art. 60).
 GOOD = {"kind": "blocked_exits", "occurred_on": "2025-09-09", "sector": "manufacturing"}
@@ -59,6 +62,37 @@ def test_decide_reads_standard_input(monkeypatch: pytest.MonkeyPatch) -> None:
     out = io.StringIO()
     assert main(["decide", "-"], out, io.StringIO()) == 0
     assert json.loads(out.getvalue())["law_version"] == "work_safety_law@2021-09-01"
+
+
+def test_the_cache_budget_is_the_deciders_and_changes_no_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`--cache-mib` is the decider's `table_bytes` (a small budget changing no decision is
+    proven on the decider itself, `test_a_small_table_budget_bounds_what_it_governs...`)."""
+    budgets: list[int] = []
+
+    class Recorded(Decider):
+        def __init__(self, rules: RuleSet, *, table_bytes: int) -> None:
+            budgets.append(table_bytes)
+            super().__init__(rules, table_bytes=table_bytes)
+
+    monkeypatch.setattr(cli_decide, "Decider", Recorded)
+    lines = "\n".join(json.dumps({**GOOD, "overdue": overdue}) for overdue in (False, True))
+    default = run(tmp_path, lines + "\n", "decide")
+    small = run(tmp_path, lines + "\n", "decide", "--cache-mib", "3")
+    assert small == default and default[0] == 0
+    assert budgets == [TABLE_BYTES, 3 * 2**20]
+
+
+@pytest.mark.parametrize(
+    ("value", "said"), [("0", "0 MiB: at least 1"), ("lots", "'lots' is not a whole number")]
+)
+def test_a_cache_budget_that_is_not_a_positive_number_is_a_usage_error(
+    tmp_path: Path, value: str, said: str
+) -> None:
+    status, out, err = run(tmp_path, json.dumps(GOOD), "decide", "--cache-mib", value)
+    assert status == EXIT_USAGE and not out
+    assert f"argument --cache-mib: {said}" in err
 
 
 def test_trace_option_adds_the_fired_rules_with_their_files(tmp_path: Path) -> None:

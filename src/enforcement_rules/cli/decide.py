@@ -20,7 +20,7 @@ from ..contract.decision import Decision
 from ..contract.errors import EnforcementRulesError, error_object
 from ..contract.inspection import Inspection
 from ..contract.lines import json_line, open_lines, read_items
-from ..deciding.decider import Decider
+from ..deciding.decider import TABLE_BYTES, Decider
 from ..deciding.inspection import InspectionDecider
 from ..deciding.table import with_ref
 from ..review.explain import LANGS, Lang, explain
@@ -43,6 +43,7 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     )
     input_argument(decide, "input", "FILE", "a JSON or JSON Lines file")
     decide.add_argument("--trace", action="store_true", help="add the trace of fired rules")
+    cache_argument(decide)
     decide.add_argument(
         "--inspection",
         action="store_true",
@@ -58,6 +59,7 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
         "and why, every rule fired with its condition in words and its formal citation.",
     )
     input_argument(explain_cmd, "input", "FILE", "a JSON or JSON Lines file")
+    cache_argument(explain_cmd)
     explain_cmd.add_argument(
         "--lang",
         choices=LANGS,
@@ -70,6 +72,28 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
         help="one JSON line per input: the decision with its explanation under 'explanation'",
     )
     explain_cmd.set_defaults(run=run_explain)
+
+
+def cache_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--cache-mib",
+        type=_mebibytes,
+        default=TABLE_BYTES // 2**20,
+        metavar="MIB",
+        help="memory for the decisions kept between lines (the final-decision table; the "
+        "resolver's and the key's memos follow it, docs/scale.md): more is faster on inputs "
+        f"of very many classes (default: {TABLE_BYTES // 2**20})",
+    )
+
+
+def _mebibytes(text: str) -> int:
+    try:
+        number = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of MiB") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{number} MiB: at least 1")
+    return number
 
 
 def run_decide(command: Command) -> int:
@@ -85,7 +109,7 @@ def _run(command: Command, *, as_text: bool) -> int:
     unreadable = fail_unreadable(command, source)
     if unreadable is not None:
         return unreadable
-    decider = Decider(command.rules())
+    decider = Decider(command.rules(), table_bytes=command.args.cache_mib * 2**20)
     try:
         lines = open_lines(source)
     except OSError as error:
