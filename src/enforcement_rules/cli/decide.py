@@ -75,6 +75,7 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
 
 
 def cache_argument(parser: argparse.ArgumentParser) -> None:
+    """`--cache-mib`: the decider's budget (`Decider(table_bytes=…)`), for a run to trade."""
     parser.add_argument(
         "--cache-mib",
         type=_mebibytes,

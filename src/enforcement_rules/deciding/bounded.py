@@ -43,8 +43,9 @@ def size_of(key: Hashable) -> int:
 
 
 class BoundedCache(Generic[V]):
-    """Key → value, at most `max_bytes` of keys and slots (0: stores nothing). Not locked: the
-    caller holds its lock around `put` and `clear`; `get` is one atomic dict read or move."""
+    """Key → value, at most `max_bytes` of keys, slots and (with `value_bytes`) distinct values
+    (0: stores nothing). Not locked: the caller holds its lock around `put` and `clear`; `get`
+    is one atomic dict read or move."""
 
     def __init__(self, max_bytes: int, value_bytes: int = 0):
         """`value_bytes`: what one distinct value object is counted as (0: values are not

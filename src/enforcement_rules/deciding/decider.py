@@ -40,9 +40,8 @@ C = TypeVar("C")
 #: In the final-decision table: the class's fines follow the income, see the income table.
 _BY_INCOME: Any = object()
 #: The default budget of the table (with the memos it governs, see `Decider`): about 120,000
-#: classes of the realistic workload, a district's years of findings; 1M realistic facts
-#: stream through it in about 400 MiB, against some 520 with four times the budget, for
-#: 5% of the speed (docs/scale.md).
+#: classes of the realistic workload, a district's years of findings. The CLI decides 1M
+#: realistic lines in 411 MiB with it, 522 with four times as much, 5% faster (docs/scale.md).
 TABLE_BYTES = 64 * 2**20
 #: What a distinct decision the table holds keeps alive beside what the rule set holds (its
 #: tuples, candidates, notes, fines), as the table's bound counts it: measured, a mean of
