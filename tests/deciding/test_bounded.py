@@ -81,11 +81,7 @@ def test_the_bytes_counted_are_the_bytes_held_through_any_puts_and_gets(
         assert cache.bytes <= 2_000
 
 
-@given(
-    st.lists(
-        st.tuples(st.sampled_from(["put", "get"]), keys, st.integers(0, 6)), max_size=200
-    )
-)
+@given(st.lists(st.tuples(st.sampled_from(["put", "get"]), keys, st.integers(0, 6)), max_size=200))
 def test_each_distinct_value_is_counted_once_while_some_entry_holds_it(
     steps: list[tuple[str, object, int]],
 ) -> None:

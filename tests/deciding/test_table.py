@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sys
 from typing import Any
 
 from drawn import batches, outcome, over_batches
@@ -151,7 +150,12 @@ def test_the_memos_share_texts_and_type_tuples_across_parsed_lines() -> None:
     decider = er.Decider(RULES, today=lambda: TODAY)
     lines = [
         {"kind": "blocked_exits", "occurred_on": "2025-09-09", "sector": "mining"},
-        {"kind": "blocked_exits", "occurred_on": "2025-09-09", "sector": "construction"},
+        {
+            "kind": "blocked_exits",
+            "occurred_on": "2025-09-09",
+            "discovered_on": "2025-09-10",
+            "sector": "construction",
+        },
     ]
     parsed = [json.loads(json.dumps(line)) for line in lines]
     assert parsed[0]["kind"] is not parsed[1]["kind"]
@@ -161,5 +165,21 @@ def test_the_memos_share_texts_and_type_tuples_across_parsed_lines() -> None:
     assert first_types is second_types
     kind = decider._fast.static.index("kind")
     assert first_values[kind] is second_values[kind]
-    ((dates, _),) = decider._fast._dates.items()
-    assert dates[0] is sys.intern("2025-09-09")
+    first_dates, second_dates = decider._fast._dates
+    assert first_dates[0] is second_dates[0]
+
+
+def test_the_texts_the_memos_share_go_when_the_memos_forget() -> None:
+    """The shared texts are the callers' (a stream of distinct bad codes, say): they are kept
+    only while a memo entry may hold them, never interned for the process's life."""
+    decider = er.Decider(RULES, today=lambda: TODAY, table_bytes=8 * 512)  # 8 memo entries
+    for number in range(100):
+        fact = {
+            "kind": f"no-such-kind-{number}",
+            "occurred_on": f"2025-0{1 + number % 9}-0{1 + number % 7}",
+        }
+        decider._fast(fact, TODAY.toordinal())
+    texts = decider._fast._texts
+    assert len(decider._fast._statics) <= 8 and len(decider._fast._dates) <= 8
+    assert len(texts) <= 2 * 8 * 3  # what the two memos' entries hold at most
+    assert "no-such-kind-0" not in texts and "no-such-kind-99" in texts

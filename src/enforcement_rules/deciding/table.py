@@ -27,7 +27,6 @@ import bisect
 import datetime as dt
 import itertools
 import math
-import sys
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from itertools import repeat
 from typing import Any
@@ -112,6 +111,7 @@ class FastKey:
         self._memo_entries = max(1, memo_entries)
         self._statics: dict[Hashable, int] = {}
         self._signatures: dict[tuple[type, ...], tuple[type, ...]] = {}
+        self._texts: dict[str, str] = {}  # the texts the memos hold, each once
         self._numbers = itertools.count()
         # Date triple -> the dates' part number << 32; where the fact states no decision day,
         # minus that and the day it is decided on: one int a triple, not a tuple of three.
@@ -128,6 +128,7 @@ class FastKey:
     def clear(self) -> None:
         self._statics.clear()
         self._signatures.clear()
+        self._texts.clear()
         self._dates.clear()
         self._day_keys.clear()
         self._figure_keys.clear()
@@ -179,6 +180,7 @@ class FastKey:
             if len(self._statics) >= self._memo_entries:
                 self._statics.clear()  # numbers are never reused: old keys just stop matching
                 self._signatures.clear()
+                self._texts.clear()
             number = self._statics[self._held(static)] = next(self._numbers)
         dates = (
             get("occurred_on", MISSING),
@@ -192,8 +194,9 @@ class FastKey:
         if found is MISSING:
             if len(self._dates) >= self._memo_entries:
                 self._dates.clear()
+                self._texts.clear()
             computed = self._date_key(*dates)
-            held = _texts_shared(dates)
+            held = self._shared(dates)
             if computed is None:
                 found = self._dates[held] = None
             else:
@@ -232,7 +235,16 @@ class FastKey:
         its texts shared with every other entry (each parsed line brings its own copies)."""
         values, types, circumstances = static
         types = self._signatures.setdefault(types, types)
-        return _texts_shared(values), types, circumstances
+        return self._shared(values), types, circumstances
+
+    def _shared(self, values: tuple[Any, ...]) -> tuple[Any, ...]:
+        """The tuple with each text in it replaced by the equal one the memos already hold.
+        Not `sys.intern`: Python 3.12 never frees an interned string, and the texts are the
+        caller's (a stream of distinct bad codes would grow the process for good)."""
+        texts = self._texts
+        return tuple(
+            texts.setdefault(value, value) if type(value) is str else value for value in values
+        )
 
     def income(self, fact: Mapping[str, Any]) -> Hashable:
         """The exact incomes stated (for a decision whose fines follow them)."""
@@ -312,11 +324,6 @@ class FastKey:
             bisect.bisect_right(self.unread_cuts, decided_day) if changed else MISSING,
         )
         return key, decided_day, stated
-
-
-def _texts_shared(values: tuple[Any, ...]) -> tuple[Any, ...]:
-    """The tuple with each text in it interned (equal to it, and hashed alike)."""
-    return tuple(sys.intern(value) if type(value) is str else value for value in values)
 
 
 def day_of(value: Any) -> int | None:
