@@ -9,7 +9,7 @@ import pytest
 
 from enforcement_rules.cli import EXIT_USAGE, main
 from enforcement_rules.cli import decide as cli_decide
-from enforcement_rules.deciding.decider import TABLE_BYTES, Decider
+from enforcement_rules.deciding.decider import Decider
 from enforcement_rules.rulebook.model import RuleSet
 
 # A factory: in crowded places blocked exits are the fire service's (Fire Protection Law Art. 60).
@@ -81,7 +81,7 @@ def test_the_cache_budget_is_the_deciders_and_changes_no_line(
     default = run(tmp_path, lines + "\n", "decide")
     small = run(tmp_path, lines + "\n", "decide", "--cache-mib", "3")
     assert small == default and default[0] == 0
-    assert budgets == [TABLE_BYTES, 3 * 2**20]
+    assert budgets == [cli_decide.CACHE_MIB * 2**20, 3 * 2**20]
 
 
 @pytest.mark.parametrize(

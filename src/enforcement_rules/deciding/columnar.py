@@ -188,9 +188,8 @@ class _FrameState:
 
     def __init__(self, decider: Decider):
         self.key = FrameKey(decider._fast)
-        self.memo: BoundedCache[Decision] = BoundedCache(
-            decider._table.max_bytes // 4, DECISION_BYTES
-        )
+        # The table's budget: the memo holds the decisions of as many keys as the table does.
+        self.memo: BoundedCache[Decision] = BoundedCache(decider._table.max_bytes, DECISION_BYTES)
         self.lock = decider._cache_lock
 
 

@@ -39,10 +39,12 @@ T = TypeVar("T")
 C = TypeVar("C")
 #: In the final-decision table: the class's fines follow the income, see the income table.
 _BY_INCOME: Any = object()
-#: The default budget of the table (with the memos it governs, see `Decider`): about 120,000
-#: classes of the realistic workload, a district's years of findings. The CLI decides 1M
-#: realistic lines in 411 MiB with it, 522 with four times as much, 5% faster (docs/scale.md).
-TABLE_BYTES = 64 * 2**20
+#: The default budget of the table (with the memos it governs, see `Decider`): some 380,000
+#: classes when every class is new (94,453 filled 64 MiB in `bench_speed.py --distinct`), more
+#: where classes share decisions. A decider is reused over many batches, where a budget smaller than the classes
+#: met again makes every pass a cold one; a one-pass run may take less (the CLI's
+#: `--cache-mib`, docs/scale.md).
+TABLE_BYTES = 256 * 2**20
 #: What a distinct decision the table holds keeps alive beside what the rule set holds (its
 #: tuples, candidates, notes, fines), as the table's bound counts it: measured, a mean of
 #: 1,491 bytes over the 31,100 decisions tabled after 300,000 realistic facts.
