@@ -41,9 +41,9 @@ C = TypeVar("C")
 _BY_INCOME: Any = object()
 #: The default budget of the table (with the memos it governs, see `Decider`): some 380,000
 #: classes when every class is new (94,453 filled 64 MiB in `bench_speed.py --distinct`), more
-#: where classes share decisions. A decider is reused over many batches, where a budget smaller than the classes
-#: met again makes every pass a cold one; a one-pass run may take less (the CLI's
-#: `--cache-mib`, docs/scale.md).
+#: where classes share decisions. A decider is reused over many batches, where a budget
+#: smaller than the classes met again makes every pass a cold one; a one-pass run may take
+#: less (the CLI's `--cache-mib`, docs/scale.md).
 TABLE_BYTES = 256 * 2**20
 #: What a distinct decision the table holds keeps alive beside what the rule set holds (its
 #: tuples, candidates, notes, fines), as the table's bound counts it: measured, a mean of
