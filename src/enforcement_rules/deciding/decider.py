@@ -97,17 +97,11 @@ class Decider:
         band_cuts = {b.in_force_from for b in rules.applied_benchmarks} | {
             b.in_force_until for b in rules.applied_benchmarks if b.in_force_until
         }
-        tabled = bool(cache_size)
-        self._table: BoundedCache[Decision] = BoundedCache(
-            table_bytes if tabled else 0, DECISION_BYTES
-        )
-        self._by_income: BoundedCache[Decision] = BoundedCache(
-            table_bytes // 4 if tabled else 0, DECISION_BYTES
-        )
+        budget = table_bytes if cache_size else 0  # no cache at all: nothing tabled either
+        self._table: BoundedCache[Decision] = BoundedCache(budget, DECISION_BYTES)
+        self._by_income: BoundedCache[Decision] = BoundedCache(budget // 4, DECISION_BYTES)
         # Each resolution is a decision of its own (no two keys share one): counted as such.
-        self._resolutions: BoundedCache[Decision] = BoundedCache(
-            table_bytes // 2 if tabled else 0, DECISION_BYTES
-        )
+        self._resolutions: BoundedCache[Decision] = BoundedCache(budget // 2, DECISION_BYTES)
         self._batch_size = batch_size
         self._cache_lock = ForkSafeLock()
         self._kinds = frozenset(rules.kinds)
