@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
+import secrets
 import shutil
 import subprocess
+import tempfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -18,6 +21,7 @@ from enforcement_rules.review.diff import (
     RuleDiff,
     diff_rules,
     load_revision,
+    remove_extracted,
     resolve_rules_arg,
 )
 
@@ -239,6 +243,76 @@ def test_rules_at_a_git_revision(tmp_path: Path) -> None:
         with pytest.raises(er.RuleSetError, match="no rules directory"):
             resolve_rules_arg(bad, repo)
     assert not (repo / "x").exists()
+
+
+class Terminated(BaseException):
+    """Stands in for the SystemExit a SIGTERM raises wherever the process happens to be."""
+
+
+@pytest.fixture
+def committed_repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A git repository holding a rules subset, with temporary folders made under `tmp_path`."""
+    repo = tmp_path / "repo"
+    copy_subset(repo / "rules")
+    git(repo, "init", "-q")
+    git(repo, "add", "rules")
+    git(repo, "commit", "-q", "-m", "one")
+    (tmp_path / "tmp").mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    return repo
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+def test_a_signal_right_after_the_folder_is_made_leaves_nothing_behind(
+    committed_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Defect: a SIGTERM between `mkdtemp`'s mkdir and its return orphaned the folder."""
+    made = os.mkdir
+
+    def mkdir_then_terminated(path: Any, *args: Any, **kwargs: Any) -> None:
+        made(path, *args, **kwargs)
+        raise Terminated
+
+    with monkeypatch.context() as patched:
+        patched.setattr(os, "mkdir", mkdir_then_terminated)
+        with pytest.raises(Terminated):
+            load_revision(committed_repo, "HEAD")
+    assert len(list(Path(tempfile.gettempdir()).iterdir())) == 1
+    remove_extracted()
+    assert list(Path(tempfile.gettempdir()).iterdir()) == []
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+def test_a_signal_during_the_removal_leaves_the_copy_for_the_next_removal(
+    committed_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    extracted = load_revision(committed_repo, "HEAD")
+    assert (extracted / "laws.yaml").is_file()
+    def remove_half_then_terminated(path: Any, *args: Any, **kwargs: Any) -> None:
+        (Path(path) / "laws.yaml").unlink()
+        raise Terminated
+
+    with monkeypatch.context() as patched:
+        patched.setattr(shutil, "rmtree", remove_half_then_terminated)
+        with pytest.raises(Terminated):
+            remove_extracted()
+    assert extracted.is_dir()
+    remove_extracted()
+    assert not extracted.exists()
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+def test_a_taken_folder_name_is_skipped_and_never_removed(
+    committed_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    names = iter(["taken", "free"])
+    monkeypatch.setattr(secrets, "token_hex", lambda _: next(names))
+    taken = Path(tempfile.gettempdir()) / f"enforcement-rules-{os.getpid()}-taken"
+    taken.mkdir()
+    extracted = load_revision(committed_repo, "HEAD")
+    assert extracted.name.endswith("-free")
+    remove_extracted()
+    assert taken.is_dir() and not extracted.exists()
 
 
 def test_a_routing_edit_is_a_catalogue_change_and_moves_cases(

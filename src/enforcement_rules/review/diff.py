@@ -20,6 +20,8 @@ import datetime as dt
 import io
 import json
 import logging
+import os
+import secrets
 import shutil
 import subprocess
 import tarfile
@@ -568,9 +570,11 @@ _extracted: list[Path] = []
 
 
 def remove_extracted() -> None:
-    """Remove every temporary copy `load_revision` made."""
+    """Remove every temporary copy `load_revision` made. A copy is forgotten only once removed,
+    so a signal interrupting the removal leaves it for the next call (the one at exit)."""
     while _extracted:
-        shutil.rmtree(_extracted.pop(), ignore_errors=True)
+        shutil.rmtree(_extracted[-1], ignore_errors=True)
+        _extracted.pop()
 
 
 atexit.register(remove_extracted)
@@ -594,11 +598,32 @@ def load_revision(repo: Path, rev: str, subdir: str = "rules") -> Path:
     if archived.returncode != 0:
         reason = archived.stderr.decode("utf-8", "replace").strip().splitlines()
         raise _not_rules(where, f"not found in {repo} ({reason[-1] if reason else 'git failed'})")
-    target = Path(tempfile.mkdtemp(prefix="enforcement-rules-"))
-    _extracted.append(target)
+    target = _new_extraction_folder()
     with tarfile.open(fileobj=io.BytesIO(archived.stdout)) as archive:
         archive.extractall(target, filter="data")
     return target
+
+
+def _new_extraction_folder() -> Path:
+    """A new private folder under the temporary directory, recorded for removal before it is
+    made: `tempfile.mkdtemp` records nothing until it returns, so a SIGTERM arriving between its
+    `mkdir` and the caller's bookkeeping left the folder behind."""
+    for _ in range(_NAME_ATTEMPTS):
+        target = (
+            Path(tempfile.gettempdir()) / f"enforcement-rules-{os.getpid()}-{secrets.token_hex(6)}"
+        )
+        _extracted.append(target)
+        try:
+            target.mkdir(mode=0o700)
+        except FileExistsError:  # another's folder (48 random bits collided): not ours to remove
+            _extracted.pop()
+            continue
+        return target
+    raise FileExistsError(f"no unused temporary folder name after {_NAME_ATTEMPTS} attempts")
+
+
+#: Names to try before giving up on a temporary folder (as `tempfile` does, with fewer).
+_NAME_ATTEMPTS = 100
 
 
 def resolve_rules_arg(arg: str, repo: Path) -> Path:
