@@ -288,6 +288,7 @@ def test_a_signal_during_the_removal_leaves_the_copy_for_the_next_removal(
 ) -> None:
     extracted = load_revision(committed_repo, "HEAD")
     assert (extracted / "laws.yaml").is_file()
+
     def remove_half_then_terminated(path: Any, *args: Any, **kwargs: Any) -> None:
         (Path(path) / "laws.yaml").unlink()
         raise Terminated
