@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import enforcement_rules as er
+from enforcement_rules.deciding.decider import DECISION_BYTES
 from enforcement_rules.testing import facts
 
 RULES = er.load_rules()
@@ -176,10 +177,12 @@ def test_ten_thousand_decisions_do_not_fail_or_grow_memory() -> None:
 def test_a_class_met_after_its_choice_was_let_go_gets_the_decision_already_held() -> None:
     """A choice still held (here by the table) is given again to a new class that makes it,
     after the choice cache let it go: one object, not an equal copy kept beside it."""
-    decider = er.Decider(RULES, cache_size=1)  # each class cache keeps one entry
+    # A choice memo room for one decision, a table for a few.
+    decider = er.Decider(RULES, table_bytes=4 * (DECISION_BYTES + 400))
     plain = {"kind": "blocked_exits", "occurred_on": "2025-09-09"}
     decided = decider.decide(plain)
     decider.decide(plain | {"overdue": True})  # another choice: the first one is let go
+    assert decider._merged.evicted and decided in decider._table._probation.values()
     # Stating a default is another table key, but the same violation and the same choice.
     again = decider.decide(plain | {"serious": False})
     assert again is decided
@@ -187,16 +190,17 @@ def test_a_class_met_after_its_choice_was_let_go_gets_the_decision_already_held(
 
 
 def test_a_small_table_budget_bounds_what_it_governs_and_changes_no_decision() -> None:
-    """`table_bytes` bounds the table (keys and the decisions it holds), the resolver's memo
-    and the table key's memos; under a budget far below what the facts would fill, every one
-    stays within its share and every decision is still the uncached one."""
+    """`table_bytes` bounds the table (keys and the decisions it holds), the resolver's and
+    the choice's memos and the table key's memos; under a budget far below what the facts
+    would fill, every one stays within its share and every decision is still the uncached one."""
     budget = 96 * 1024
     decider = er.Decider(RULES, table_bytes=budget)
     batch = sample_facts(600, seed=23)
     for _ in range(2):  # the second pass meets classes the first let go
         assert decider.decide_many(batch) == [UNCACHED.decide(fact) for fact in batch]
         assert decider._table.bytes <= budget and decider._resolutions.bytes <= budget // 2
-        assert decider._table.evicted and decider._resolutions.evicted
+        assert decider._merged.bytes <= budget // 4
+        assert decider._table.evicted and decider._resolutions.evicted and decider._merged.evicted
         assert len(decider._fast._statics) <= budget // 512
         assert len(decider._fast._dates) <= budget // 512
 

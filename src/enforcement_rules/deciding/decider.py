@@ -69,10 +69,10 @@ class Decider:
         """`today` gives the decision day of facts that state no `decided_on` (no date of the
         facts may lie after it); the real date unless a caller fixes it. `table_bytes` bounds
         the final-decision table (`table`) by the memory its keys and decisions take, and with
-        it the resolver's memo (half as much) and the table key's memos (an entry per 512
-        bytes, at most 200,000); `cache_size` bounds the rule groups' and the choice's caches
-        by count (0: no caching at all, table included). `chunk_size` facts are validated and
-        decided together (streaming, `decide_iter`)."""
+        it the resolver's memo (half as much), the choice's memo (a quarter) and the table
+        key's memos (an entry per 512 bytes, at most 200,000); `cache_size` bounds the rule
+        groups' caches by count (0: no caching at all, table included). `chunk_size` facts
+        are validated and decided together (streaming, `decide_iter`)."""
         self.rules = rules
         self._today = today
         self._engine = Engine(rules)
@@ -83,7 +83,6 @@ class Decider:
         ]
         self._cache_size = cache_size
         self._chunk_size = max(1, chunk_size)
-        self._merged: OrderedDict[Hashable, Decision] = OrderedDict()
         # Choices something else still holds (the table, a caller): a class decided again after
         # `_merged` let its choice go gets that same object, not an equal copy beside it.
         self._chosen_alive: weakref.WeakValueDictionary[Hashable, Decision] = (
@@ -102,6 +101,9 @@ class Decider:
         self._by_income: BoundedCache[Decision] = BoundedCache(budget // 4, DECISION_BYTES)
         # Each resolution is a decision of its own (no two keys share one): counted as such.
         self._resolutions: BoundedCache[Decision] = BoundedCache(budget // 2, DECISION_BYTES)
+        # The choices: mostly the table's own decisions, but those the table let go are this
+        # cache's alone (counted by count, they kept some 50 MiB beyond a 32 MiB budget).
+        self._merged: BoundedCache[Decision] = BoundedCache(budget // 4, DECISION_BYTES)
         self._batch_size = batch_size
         self._cache_lock = ForkSafeLock()
         self._kinds = frozenset(rules.kinds)
@@ -424,7 +426,7 @@ class Decider:
             chosen = self._resolve.with_procedure(merged, violation)
         if not income:
             with self._cache_lock:
-                self._remember(self._merged, merged_key, chosen)
+                self._merged.put(merged_key, chosen)
                 if self.tables and held is None:
                     self._chosen_alive[merged_key] = chosen
         return chosen, income
