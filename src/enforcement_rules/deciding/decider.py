@@ -102,7 +102,7 @@ class Decider:
         # Each resolution is a decision of its own (no two keys share one): counted as such.
         self._resolutions: BoundedCache[Decision] = BoundedCache(budget // 2, DECISION_BYTES)
         # The choices: mostly the table's own decisions, but those the table let go are this
-        # cache's alone (counted by count, they kept some 50 MiB beyond a 32 MiB budget).
+        # cache's alone (bounded by count, they kept some 50 MiB beyond a 32 MiB budget).
         self._merged: BoundedCache[Decision] = BoundedCache(budget // 4, DECISION_BYTES)
         self._batch_size = batch_size
         self._cache_lock = ForkSafeLock()
