@@ -83,11 +83,6 @@ class Decider:
         ]
         self._cache_size = cache_size
         self._chunk_size = max(1, chunk_size)
-        # Choices something else still holds (the table, a caller): a class decided again after
-        # `_merged` let its choice go gets that same object, not an equal copy beside it.
-        self._chosen_alive: weakref.WeakValueDictionary[Hashable, Decision] = (
-            weakref.WeakValueDictionary()
-        )
         self._benchmarked = bool(rules.applied_benchmarks)
         self._companions: dict[Callable[[Decider], Any], Any] = {}
         # A benchmark's bands read what the class key reduces: the decision date (against the
@@ -104,6 +99,11 @@ class Decider:
         # The choices: mostly the table's own decisions, but those the table let go are this
         # cache's alone (bounded by count, they kept some 50 MiB beyond a 32 MiB budget).
         self._merged: BoundedCache[Decision] = BoundedCache(budget // 4, DECISION_BYTES)
+        # Choices something else still holds (the table, a caller): a class decided again after
+        # `_merged` let its choice go gets that same object, not an equal copy beside it.
+        self._chosen_alive: weakref.WeakValueDictionary[Hashable, Decision] = (
+            weakref.WeakValueDictionary()
+        )
         self._batch_size = batch_size
         self._cache_lock = ForkSafeLock()
         self._kinds = frozenset(rules.kinds)
