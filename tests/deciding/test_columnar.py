@@ -92,6 +92,9 @@ def test_a_frame_of_drawn_rows_is_decided_as_its_rows_are_one_by_one(batch: list
     for _ in range(2):  # cold, then warm (every key known to the memo)
         result = decide_frame(frame, decider=DRAWN, chunk_size=7)
         assert [_outcome(result.decision(row), row) for row in range(len(rows))] == expected
+        # Each distinct result is kept once, and each one kept is some row's.
+        assert len(set(map(id, result.decisions))) == len(result.decisions)
+        assert set(result.ids.tolist()) == set(range(len(result.decisions)))
 
 
 def _outcome(result: Any, row: int) -> Any:

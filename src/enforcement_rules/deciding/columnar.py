@@ -143,27 +143,24 @@ def _numbered(
     """The slices' results as one frame's: each distinct decision (or error) numbered once, in
     the order the slices list them (a slice's keys by their first row, then the rows decided
     one by one)."""
+    # All slices' results in one list, numbered at once in C: every object is alive in it, so
+    # its `id` is its identity. None (a key whose first row was refused: its rows went alone,
+    # so no row points at it) takes no number.
+    results = [result for _, part in found for result in part]
+    identity = np.fromiter(map(id, results), dtype=np.int64, count=len(results))
+    stated = np.flatnonzero(identity != id(None))
+    codes = np.full(len(results), -1, dtype=np.int64)
+    numbered, _ = pd.factorize(identity[stated])  # one per object, in order of first place
+    codes[stated] = numbered
+    # Where a code is met first, the running maximum of the codes grows: no sort needed.
+    first = np.flatnonzero(np.diff(np.maximum.accumulate(numbered), prepend=-1) > 0)
+    decisions = [results[index] for index in stated[first].tolist()]
     ids = np.empty(count, dtype=np.int64)
-    numbers: dict[int, int] = {}
-    decisions: list[Decision | EnforcementRulesError] = []
-    position = 0
-    for local, results in found:
-        identity = np.fromiter(map(id, results), dtype=np.int64, count=len(results))
-        codes, _ = pd.factorize(identity)  # one code per distinct object, in list order
-        _, first = np.unique(codes, return_index=True)
-        distinct = np.empty(len(first), dtype=np.int64)
-        for code, index in enumerate(first.tolist()):
-            result = results[index]
-            if result is None:  # a key whose first row was refused: its rows went alone
-                distinct[code] = -1
-                continue
-            number = numbers.get(id(result))
-            if number is None:
-                number = numbers[id(result)] = len(decisions)
-                decisions.append(result)
-            distinct[code] = number
-        ids[position : position + len(local)] = distinct[codes][local]
+    position = offset = 0
+    for local, part in found:
+        ids[position : position + len(local)] = codes[offset + local]
         position += len(local)
+        offset += len(part)
     return ColumnarDecisions(ids, tuple(decisions))
 
 
