@@ -161,7 +161,7 @@ def test_an_unhandled_fact_in_a_fresh_engine_does_not_crash_the_process() -> Non
 def test_a_failing_action_is_not_swallowed(monkeypatch: pytest.MonkeyPatch) -> None:
     engine = Engine(RULES)
 
-    def broken(name: str, closure: Any) -> None:
+    def broken(name: str, *_: Any) -> None:
         engine._failures.append(f"{name}: boom")
 
     monkeypatch.setattr(engine, "_record", broken)
@@ -192,7 +192,7 @@ def test_an_exception_durable_rules_swallows_into_state_is_raised(
 ) -> None:
     engine = Engine(RULES)
 
-    def raising(name: str, closure: Any) -> None:
+    def raising(name: str, *_: Any) -> None:
         raise RuntimeError("boom inside an action")
 
     monkeypatch.setattr(engine, "_record", raising)

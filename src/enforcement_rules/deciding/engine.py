@@ -25,6 +25,7 @@ import contextlib
 import copy
 import dataclasses
 import datetime as _datetime
+import functools
 import itertools
 import json
 import threading
@@ -160,22 +161,16 @@ class _Host(durable_engine.Host):  # type: ignore[misc]
         return action
 
 
-class _Action(durable_engine.Promise):  # type: ignore[misc]
-    """A rule's action, run as durable_rules runs a synchronous one, without the lease-renewal
-    closure its `Promise.run` defines on every call: that closure refers to itself, so each
-    firing left a reference cycle (the closure, the action's `Closure` and its state), some
-    twelve objects the cycle collector had to find: a third of a cold batch's time went to
-    collecting about 1.7 million of them per 100,000 facts."""
+def _unused_action(action_name: str, _: Any) -> None:
+    """The decision engine's actions as durable_rules would run them: never, since its rulesets
+    hand their firings to `_flush_actions`; a firing that came here is reported, not lost."""
+    raise EngineError(f"durable_rules ran {action_name!r} outside the engine's own loop")
 
-    def run(self, c: Any, complete: Callable[[Any], None]) -> None:
-        try:
-            self._func(c)
-        except BaseException as error:  # as durable_rules records it (ours never raise)
-            c.s.exception = f"exception caught {error}"
-        if self._next:
-            self._next.run(c, complete)
-        else:
-            complete(None)
+
+#: A firing as the decision engine records it: (the rule's action name, the facts it joined
+#: keyed by their aliases as durable_rules gives them: `m`, `d0`, …, the ruleset, the session
+#: state).
+OnFiring = Callable[[str, Mapping[str, Any], Any, Mapping[str, Any]], None]
 
 
 def _flush_actions(
@@ -184,34 +179,40 @@ def _flush_actions(
     result: dict[str, Any],
     state_offset: int,
     complete: Callable[[Any, Any], None],
+    *,
+    on_firing: OnFiring,
+    runs: Mapping[str, str],
 ) -> None:
-    """durable_rules' `Ruleset._flush_actions`, for actions that run synchronously (`_Action`)
-    and leave the session state alone: each pending action is run and completed, and the next
-    one started, as there; but the state goes back to the engine (`update_state`, a JSON dump
-    and parse per firing) only when an action recorded an exception in it, and no lease is
-    timed (an action cannot outlive its call)."""
+    """durable_rules' `Ruleset._flush_actions`, for actions that only record what fired: each
+    pending firing is handed to `on_firing` (`runs`: each engine rule's action name), then
+    completed and the next one started, as there. No `Closure` is built for it, no `Promise`
+    chain run and no lease timed (a record cannot outlive its call), and the session state,
+    which a record never touches, is sent back to the engine only with the error of a record
+    that failed (the evaluation then raises it): durable_rules' own loop did
+    all of that for every firing, and its lease-renewal closure (which refers to itself) left a
+    reference cycle per firing for the cycle collector, a third of a cold batch's time."""
     handle = ruleset._handle
-    actions = ruleset._actions
     while "message" in result:
-        action_name, message = next(iter(result.pop("message").items()))
-        closure = durable_engine.Closure(ruleset._host, ruleset, state, message, state_offset)
-        actions[action_name].run(closure, _done)
+        rule_name, message = next(iter(result.pop("message").items()))
         try:
-            if "exception" in state:
-                durable_rules_engine.update_state(handle, json.dumps(state, ensure_ascii=False))
-            following = durable_rules_engine.complete_and_start_action(handle, closure._handle)
+            on_firing(runs[rule_name], message, ruleset, state)
+        except Exception as error:  # kept in the state, as durable_rules keeps an action's
+            state["exception"] = f"exception caught {error}"
+            failed = json.dumps(state, ensure_ascii=False)
+        else:
+            failed = None
+        try:
+            if failed is not None:
+                durable_rules_engine.update_state(handle, failed)
+            following = durable_rules_engine.complete_and_start_action(handle, state_offset)
         except BaseException as error:  # as durable_rules: the action abandoned, error reported
-            durable_rules_engine.abandon_action(handle, closure._handle)
+            durable_rules_engine.abandon_action(handle, state_offset)
             complete(error, None)
             return
         if following:
             result["message"] = json.loads(following)
         else:
             complete(None, state)
-
-
-def _done(_: Any) -> None:
-    """An `_Action`'s completion callback: the loop above completes the action itself."""
 
 
 _host_names = itertools.count()
@@ -325,7 +326,7 @@ class Engine:
         self._failures: list[str] = []
         self.live_sessions = 0  # sessions not yet deleted: 0 between calls (tests check it)
         self.abandoned_sessions = 0  # sessions the engine failed in and that were left alone
-        self._host = _Host(lambda name, closure: self._record(name, closure))
+        self._host = _Host(_unused_action)
         self._handles: list[int] = []  # deleted with the engine (grows when a shard is rebuilt)
         self._finalizer = weakref.finalize(self, _delete_rulesets, self._handles)
         self._names = [self._build(shard) for shard in self.shards]
@@ -333,20 +334,28 @@ class Engine:
     def _build(self, shard: Shard, generation: int = 0) -> str:
         name = f"{self._prefix}_s{shard.index}_g{generation}"
         derives = any(rule_id in self._derives for rule_id in shard.rule_ids)
-        _register(self._host, {name: lambda: compile_shard(shard, self._rank, derives)})
+        definition = compile_shard(shard, self._rank, derives)
+        runs = {rule_name: rule["run"] for rule_name, rule in definition.items()}
+        _register(self._host, {name: lambda: definition})
         ruleset = self._host.get_ruleset(name)
-        ruleset._actions = {
-            rule: _Action(action._func) for rule, action in ruleset._actions.items()
-        }
-        ruleset._flush_actions = types.MethodType(_flush_actions, ruleset)
+        ruleset._flush_actions = types.MethodType(
+            functools.partial(_flush_actions, on_firing=self._on_firing, runs=runs), ruleset
+        )
         self._handles.append(_handle(self._host, name))
         return name
 
-    def _record(self, action_name: str, closure: Any) -> None:
+    def _on_firing(self, *firing: Any) -> None:
+        self._record(*firing)  # looked up at each firing, so a test may replace `_record`
+
+    def _record(
+        self, action_name: str, joined: Mapping[str, Any], ruleset: Any, state: Mapping[str, Any]
+    ) -> None:
+        """One firing (`_flush_actions`): the rule's id under its finding's index; a rule that
+        derives a value asserts it as a fact of the finding in the same session."""
         if action_name == _DERIVED_SINK:
             return
         try:
-            index = int(closure.m["ix"])
+            index = int(joined["m"]["ix"])
             if action_name == _SENTINEL:
                 self._seen[index] += 1
                 return
@@ -354,10 +363,10 @@ class Engine:
             derived = self._derives.get(action_name)
             if derived is not None:  # forward chaining: the derived value becomes a fact
                 field, value = derived
-                closure.assert_fact(
-                    {"t": DERIVED_FACT[2], "ix": index, "n": next(self._derived), field: value}
-                )
-        except Exception as error:  # durable_rules would swallow it
+                number = next(self._derived)
+                fact = {"t": DERIVED_FACT[2], "ix": index, "n": number, field: value}
+                ruleset.assert_fact({**fact, "sid": state["sid"]})
+        except Exception as error:  # as durable_rules would, kept to raise after the session
             self._failures.append(f"{action_name}: {error!r}")
 
     def evaluate(self, facts: Sequence[Mapping[str, Any]]) -> list[tuple[str, ...]]:
