@@ -194,13 +194,12 @@ def _flush_actions(
     handle = ruleset._handle
     while "message" in result:
         rule_name, message = next(iter(result.pop("message").items()))
+        failed: str | None = None
         try:
             on_firing(runs[rule_name], message, ruleset, state)
         except Exception as error:  # kept in the state, as durable_rules keeps an action's
             state["exception"] = f"exception caught {error}"
             failed = json.dumps(state, ensure_ascii=False)
-        else:
-            failed = None
         try:
             if failed is not None:
                 durable_rules_engine.update_state(handle, failed)
