@@ -29,7 +29,7 @@ import itertools
 import math
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from itertools import repeat
-from typing import Any
+from typing import Any, NamedTuple
 
 import attrs
 
@@ -117,6 +117,7 @@ class FastKey:
         # minus that and the day it is decided on: one int a triple, not a tuple of three.
         self._dates: dict[tuple[Any, Any, Any], int | None] = {}
         self._day_keys: dict[Hashable, int] = {}
+        self._days: dict[Any, _Day | None] = {}  # a stated date → what the key reads of it
         self._figure_keys: dict[Hashable, int] = {}
         self._part_numbers = itertools.count(1)  # 0: a fact that states no amount or count
 
@@ -131,6 +132,7 @@ class FastKey:
         self._texts.clear()
         self._dates.clear()
         self._day_keys.clear()
+        self._days.clear()
         self._figure_keys.clear()
 
     def _part_number(self, memo: dict[Hashable, int], part: Hashable) -> int | None:
@@ -289,41 +291,67 @@ class FastKey:
         self, occurred: Any, discovered: Any, decided: Any
     ) -> tuple[Hashable, int, bool] | None:
         """(the dates' part of the key, the decision day, whether the fact states it)."""
-        days: list[int | None] = []
-        for value in (occurred, discovered, decided):
-            if value is MISSING:
-                days.append(None)
-                continue
-            day = day_of(value)
-            if day is None:
-                return None
-            days.append(day)
-        occurred_day, discovered_day, decided_day = days
-        if occurred_day is None:
+        if occurred is MISSING:
             return None
-        if discovered_day is None:
-            discovered_day = occurred_day
-        stated = decided_day is not None
-        if decided_day is None:
-            decided_day = discovered_day
-        if not occurred_day <= discovered_day <= decided_day:
+        first = self._day(occurred)
+        found = first if discovered is MISSING else self._day(discovered)
+        stated = decided is not MISSING
+        last = self._day(decided) if stated else found
+        if first is None or found is None or last is None:
             return None
-        years = full_years_before(
-            dt.date.fromordinal(occurred_day), dt.date.fromordinal(discovered_day)
-        )
-        changed = self.changed(occurred_day, decided_day)
+        if not first.ordinal <= found.ordinal <= last.ordinal:
+            return None
+        changed = first.version != last.version
         key = (
-            self._occurred(occurred_day),
-            self._discovered(discovered_day),
-            self._decided(decided_day),
-            self._years(years),
-            self._as_of(occurred_day),
-            self._as_of(decided_day) if changed else MISSING,
-            bisect.bisect_right(self.band_cuts, decided_day) if self.band_cuts else 0,
-            bisect.bisect_right(self.unread_cuts, occurred_day),
-            bisect.bisect_right(self.unread_cuts, decided_day) if changed else MISSING,
+            first.as_occurred,
+            found.as_discovered,
+            last.as_decided,
+            self._years(full_years_before(first.date, found.date)),
+            first.window,
+            last.window if changed else MISSING,
+            last.band,
+            first.unread,
+            last.unread if changed else MISSING,
         )
-        return key, decided_day, stated
+        return key, last.ordinal, stated
+
+    def _day(self, value: Any) -> _Day | None:
+        """What the key reads of one stated date, remembered by the value as stated: a batch
+        names a few thousand days in some hundred thousand distinct triples of them."""
+        found = self._days.get(value, MISSING)
+        if found is MISSING:
+            if len(self._days) >= self._memo_entries:
+                self._days.clear()  # what a day gives never changes: nothing to renumber
+            ordinal = day_of(value)
+            found = self._days[value] = None if ordinal is None else self._read_day(ordinal)
+        return found  # type: ignore[no-any-return]
+
+    def _read_day(self, ordinal: int) -> _Day:
+        return _Day(
+            ordinal,
+            dt.date.fromordinal(ordinal),
+            bisect.bisect_right(self.version_bounds, ordinal),
+            self._occurred(ordinal),
+            self._discovered(ordinal),
+            self._decided(ordinal),
+            self._as_of(ordinal),
+            bisect.bisect_right(self.band_cuts, ordinal) if self.band_cuts else 0,
+            bisect.bisect_right(self.unread_cuts, ordinal),
+        )
+
+
+class _Day(NamedTuple):
+    """One day as the table key reads it in each of the three dates' places."""
+
+    ordinal: int
+    date: dt.date
+    version: int  # its position among the law versions' bounds (从旧兼从轻 changes between two)
+    as_occurred: Hashable
+    as_discovered: Hashable
+    as_decided: Hashable
+    window: Hashable  # its position among the law versions' windows (the class key's `as_of`)
+    band: int  # among a discretion benchmark's band cuts
+    unread: int  # among the bounds of the "not encoded" declarations
 
 
 def day_of(value: Any) -> int | None:
