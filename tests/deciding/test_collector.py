@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import threading
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -94,3 +95,30 @@ def test_deciding_a_batch_pauses_the_collector_and_restores_it(
     with pytest.raises(er.EnforcementRulesError):
         decider.decide_many(spoiled)
     assert gc.isenabled()
+
+
+def test_a_list_is_decided_under_one_pause_and_a_stream_under_one_a_chunk(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A list is the caller's data (no caller code runs while it is read): the collector waits
+    for the whole batch. A stream's iterator is the caller's code: it runs with the collector
+    on, between chunks."""
+    gc.enable()
+    decider = er.Decider(er.load_rules(), chunk_size=collector.PAUSE_FROM)
+    chunk = decider._decide_chunk
+    states: list[bool] = []
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        states.append(gc.isenabled())
+        return chunk(*args, **kwargs)
+
+    monkeypatch.setattr(decider, "_decide_chunk", spy)
+    batch = [
+        {**FACT, "occurred_on": f"2024-0{1 + day % 9}-{10 + day % 19}"}
+        for day in range(3 * collector.PAUSE_FROM)
+    ]
+    assert len(decider.decide_many(batch)) == len(batch)
+    assert states == [False] * 3 and gc.isenabled()
+    states.clear()
+    assert len(decider.decide_many(iter(batch))) == len(batch)
+    assert states == [True] * 3 and gc.isenabled()
