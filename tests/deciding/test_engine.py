@@ -159,12 +159,11 @@ def test_an_unhandled_fact_in_a_fresh_engine_does_not_crash_the_process() -> Non
 
 
 def test_a_failing_action_is_not_swallowed(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(self: Engine, name: str, *_: Any) -> None:
+        self._failures.append(f"{name}: boom")
+
+    monkeypatch.setattr(Engine, "_record", broken)
     engine = Engine(RULES)
-
-    def broken(name: str, *_: Any) -> None:
-        engine._failures.append(f"{name}: boom")
-
-    monkeypatch.setattr(engine, "_record", broken)
     message = blocked_exits_2022()
     with pytest.raises(er.EngineError, match="a rule action failed"):
         engine.evaluate([message])
@@ -190,12 +189,11 @@ def test_amounts_reach_the_engine_whatever_their_float_form(amount: float) -> No
 def test_an_exception_durable_rules_swallows_into_state_is_raised(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    engine = Engine(RULES)
-
-    def raising(name: str, *_: Any) -> None:
+    def raising(*_: Any) -> None:
         raise RuntimeError("boom inside an action")
 
-    monkeypatch.setattr(engine, "_record", raising)
+    monkeypatch.setattr(Engine, "_record", raising)
+    engine = Engine(RULES)
     message = blocked_exits_2022()
     with pytest.raises(er.EngineError, match="boom inside an action"):
         engine.evaluate([message])

@@ -2,7 +2,7 @@
 
 Traps handled here (see docs/engine.md):
 - each rule is compiled to one durable rule per alternative (conjunction) of its condition, named
-  `rule id#n` with the rule id as action name (`get_action`): no `$or` in the network, so a rule
+  `rule id#n` with the rule id as action name (`runs`): no `$or` in the network, so a rule
   fires once per alternative that holds, and fired ids are collected as a set per fact;
 - the rule set is cut into shards (`shards`), one durable ruleset each, so that no ruleset nears the
   engine's fixed tables (a hang past ~511 children of a node, errors 107/108, and the 64-entry
@@ -183,14 +183,14 @@ def _flush_actions(
     on_firing: OnFiring,
     runs: Mapping[str, str],
 ) -> None:
-    """durable_rules' `Ruleset._flush_actions`, for actions that only record what fired: each
-    pending firing is handed to `on_firing` (`runs`: each engine rule's action name), then
-    completed and the next one started, as there. No `Closure` is built for it, no `Promise`
-    chain run and no lease timed (a record cannot outlive its call), and the session state,
-    which a record never touches, is sent back to the engine only with the error of a record
-    that failed (the evaluation then raises it): durable_rules' own loop did
-    all of that for every firing, and its lease-renewal closure (which refers to itself) left a
-    reference cycle per firing for the cycle collector, a third of a cold batch's time."""
+    """durable_rules' `Ruleset._flush_actions`, for actions that only record what fired.
+
+    Each pending firing is handed to `on_firing` (`runs`: each engine rule's action name), then
+    completed and the next one started, as there. Unlike there, no `Closure` is built, no
+    `Promise` chain run and no lease timed (a record cannot outlive its call), and the session
+    state goes back to the engine only with the error of a record that failed (the evaluation
+    then raises it). durable_rules' loop did all of that for every firing, and its lease-renewal
+    closure, which refers to itself, left a reference cycle per firing for the collector."""
     handle = ruleset._handle
     while "message" in result:
         rule_name, message = next(iter(result.pop("message").items()))
@@ -338,13 +338,10 @@ class Engine:
         _register(self._host, {name: lambda: definition})
         ruleset = self._host.get_ruleset(name)
         ruleset._flush_actions = types.MethodType(
-            functools.partial(_flush_actions, on_firing=self._on_firing, runs=runs), ruleset
+            functools.partial(_flush_actions, on_firing=self._record, runs=runs), ruleset
         )
         self._handles.append(_handle(self._host, name))
         return name
-
-    def _on_firing(self, *firing: Any) -> None:
-        self._record(*firing)  # looked up at each firing, so a test may replace `_record`
 
     def _record(
         self, action_name: str, joined: Mapping[str, Any], ruleset: Any, state: Mapping[str, Any]
