@@ -420,17 +420,19 @@ class Decider:
         # date (the rule set's own objects): many classes share one.
         amounts = self.rules.large_fine_on(violation.decided_on)
         merged_key = (tuple(known[key][0] for key in keys), version.version, id(amounts))
-        held = None
+        held = remembered = None
         if not income:
             with self._cache_lock:
-                held = self._merged.get(merged_key) or self._chosen_alive.get(merged_key)
+                held = remembered = self._merged.get(merged_key)
+                if held is None:
+                    held = self._chosen_alive.get(merged_key)
         if held is not None:
             chosen = held
         else:
             found = [self._resolve.finish(candidate, violation) for candidate in candidates]
             merged = choose(found[0], found[1] if len(found) > 1 else None, version)
             chosen = self._resolve.with_procedure(merged, violation)
-        if not income:
+        if not income and remembered is None:  # new to the memo, or back in it
             with self._cache_lock:
                 self._merged.put(merged_key, chosen)
                 if self.tables and held is None:
