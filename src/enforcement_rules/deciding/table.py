@@ -123,8 +123,12 @@ class FastKey:
 
     def changed(self, occurred: int, decided: int) -> bool:
         """Whether a version boundary of some encoded law lies between the two days."""
-        bounds = self.version_bounds
-        return bisect.bisect_right(bounds, occurred) != bisect.bisect_right(bounds, decided)
+        return self._version_of(occurred) != self._version_of(decided)
+
+    def _version_of(self, day: int) -> int:
+        """The day's position among the version bounds: two days in one position are judged
+        under the same version of every encoded law."""
+        return bisect.bisect_right(self.version_bounds, day)
 
     def clear(self) -> None:
         self._statics.clear()
@@ -330,7 +334,7 @@ class FastKey:
         return _Day(
             ordinal,
             dt.date.fromordinal(ordinal),
-            bisect.bisect_right(self.version_bounds, ordinal),
+            self._version_of(ordinal),
             self._occurred(ordinal),
             self._discovered(ordinal),
             self._decided(ordinal),
