@@ -359,9 +359,15 @@ class Engine:
             derived = self._derives.get(action_name)
             if derived is not None:  # forward chaining: the derived value becomes a fact
                 field, value = derived
-                number = next(self._derived)
-                fact = {"t": DERIVED_FACT[2], "ix": index, "n": number, field: value}
-                ruleset.assert_fact({**fact, "sid": state["sid"]})
+                ruleset.assert_fact(
+                    {
+                        "t": DERIVED_FACT[2],
+                        "ix": index,
+                        "n": next(self._derived),
+                        field: value,
+                        "sid": state["sid"],
+                    }
+                )
         except Exception as error:  # as durable_rules would, kept to raise after the session
             self._failures.append(f"{action_name}: {error!r}")
 
