@@ -183,3 +183,33 @@ def test_the_texts_the_memos_share_go_when_the_memos_forget() -> None:
     assert len(decider._fast._statics) <= 8 and len(decider._fast._dates) <= 8
     assert len(texts) <= 2 * 8 * 3  # what the two memos' entries hold at most
     assert "no-such-kind-0" not in texts and "no-such-kind-99" in texts
+
+
+VALIDATING = er.Decider(RULES, today=lambda: TODAY)
+
+
+@over_batches(120)
+@given(batches())
+def test_a_fact_with_a_key_is_validated_as_the_full_path_validates_it(batch: list[Any]) -> None:
+    """`FastKey.validated` builds the `Violation` of a fact with a table key from values
+    checked alone: it must be the one `Violation.from_dict` builds, field for field, and
+    never a fact that `from_dict` refuses (the raw-value groups met again in the batch, and
+    facts of one group under other dates, figures and refs, included)."""
+    fast = VALIDATING._fast
+    fast.clear()
+    for _ in range(2):  # each group's values checked, then remembered
+        for fact in batch:
+            key = fast(fact, TODAY.toordinal()) if type(fact) is dict else None
+            if key is None:
+                continue
+            built = fast.validated(fact, key)
+            try:
+                expected = er.Violation.from_dict(fact, kinds=RULES.kinds, today=TODAY)
+            except er.EnforcementRulesError:
+                assert built is None, fact
+                continue
+            assert built is not None, fact  # a valid fact with a key and a printable ref
+            assert built == expected
+            assert [type(getattr(built, name)) for name in fast.known] == [
+                type(getattr(expected, name)) for name in fast.known
+            ]

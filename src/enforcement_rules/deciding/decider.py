@@ -15,7 +15,7 @@ import itertools
 import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
-from functools import cache
+from functools import cache, partial
 from typing import Any, Literal, NoReturn, TypeVar, overload
 
 from ..contract.decision import Decision
@@ -119,6 +119,7 @@ class Decider:
             exact_income=self._benchmarked,
             unread_cuts=[day.toordinal() for day in rules.not_encoded_bounds()],
             memo_entries=min(MEMO_ENTRIES, table_bytes // 512),
+            validate=partial(Violation.from_dict, kinds=rules.kinds),
         )
 
     def companion(self, make: Callable[[Decider], C]) -> C:
@@ -274,7 +275,9 @@ class Decider:
                 positions = [offset + index for index in slow]
             else:
                 positions = [offset[index] for index in slow]
-            decided = self._full([chunk[index] for index in slow], positions, collect, today)
+            decided = self._full(
+                [chunk[index] for index in slow], positions, collect, today, slow_keys
+            )
             with self._cache_lock:
                 for index, key, (result, ref, income) in zip(slow, slow_keys, decided, strict=True):
                     results[index] = result
@@ -303,11 +306,17 @@ class Decider:
         return None if ref is MISSING else (found, ref)
 
     def _full(
-        self, many: list[Facts], positions: list[int], collect: bool, today: dt.date
+        self,
+        many: list[Facts],
+        positions: list[int],
+        collect: bool,
+        today: dt.date,
+        table_keys: Sequence[int | None],
     ) -> list[tuple[Decision | EnforcementRulesError, str | None, bool]]:
         """The full path: (the decision without `ref` or the error, the fact's `ref`, whether
         its fines follow the income stated) for each fact. Errors name the fact's position in
-        the caller's input."""
+        the caller's input. `table_keys`: each fact's table key, if it has one; such a fact is
+        built from values validated once each (`FastKey.validated`), not by cattrs."""
         failed: dict[int, EnforcementRulesError] = {}
 
         def fail(index: int, error: EnforcementRulesError) -> None:
@@ -317,7 +326,14 @@ class Decider:
             failed.setdefault(index, error)
 
         violations: dict[int, Violation] = {}
-        for index, facts in enumerate(many):
+        validated = self._fast.validated
+        for index, (facts, table_key) in enumerate(zip(many, table_keys, strict=True)):
+            if table_key is not None:
+                with self._cache_lock:
+                    found = validated(facts, table_key)  # type: ignore[arg-type]
+                if found is not None:
+                    violations[index] = found
+                    continue
             try:
                 violations[index] = self.violation(facts, today=today)
             except EnforcementRulesError as error:

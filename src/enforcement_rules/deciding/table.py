@@ -29,12 +29,13 @@ import itertools
 import math
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from itertools import repeat
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 import attrs
 
 from ..contract.codec import InvalidValue, parse_date
 from ..contract.decision import Decision
+from ..contract.errors import EnforcementRulesError
 from ..contract.facts import MAX_AMOUNT_YUAN, MAX_COUNT, MAX_REF_LENGTH, Violation
 from ..rulebook.conditions import engine_field, to_fen
 from ..rulebook.model import WINDOW_FIELD
@@ -58,6 +59,10 @@ DATES = _DATES
 YEARS = _YEARS
 
 Reducer = Callable[[Any], Hashable]
+T = TypeVar("T")
+_DEFAULTS = {field.name: field.default for field in attrs.fields(Violation)}
+_INVALID: Any = object()  # a value the validation refuses
+_SOME_DAY = "2000-01-01"  # a valid date beside a value checked alone (`FastKey._check`)
 
 
 def _ignored(_: Any) -> Hashable:
@@ -75,6 +80,7 @@ class FastKey:
         exact_income: bool = False,
         unread_cuts: Sequence[int] = (),
         memo_entries: int = MEMO_ENTRIES,
+        validate: Callable[[Mapping[str, Any]], Violation] = Violation.from_dict,
     ):
         """`version_bounds` (day ordinals): where some law's version changes, so a fact whose
         occurrence and decision dates lie on two sides of one is judged twice (从旧兼从轻).
@@ -85,7 +91,8 @@ class FastKey:
         ordinals): where an instrument's declaration that a kind is not encoded starts or ends
         (`laws.yaml` `not_encoded`): a fact judged on a day inside one is refused, so the key
         holds each evaluation day's position among them. `memo_entries`: how many raw-value
-        groups, and how many date triples, are remembered (then forgotten at once)."""
+        groups, and how many date triples, are remembered (then forgotten at once).
+        `validate`: the validation of the full path (`validated` checks each value by it)."""
         fields = tuple(field.name for field in attrs.fields(Violation))
         self.known = frozenset(fields)
         self.static = tuple(name for name in fields if name not in _OWN)
@@ -120,6 +127,12 @@ class FastKey:
         self._days: dict[Any, _Day | None] = {}  # a stated date → what the key reads of it
         self._figure_keys: dict[Hashable, int] = {}
         self._part_numbers = itertools.count(1)  # 0: a fact that states no amount or count
+        # (field, type, value as given) → the value validated alone, or _INVALID (`validated`)
+        self._checked: dict[tuple[str, type, Any], Any] = {}
+        self._groups_checked: dict[int, tuple[Any, ...]] = {}  # group number → its values
+        self._validate = validate
+        self._checked_fields = (*self.static, "circumstances")
+        assert self._checked_fields[0] == "kind", self._checked_fields  # checked first
 
     def changed(self, occurred: int, decided: int) -> bool:
         """Whether a version boundary of some encoded law lies between the two days."""
@@ -132,6 +145,8 @@ class FastKey:
 
     def clear(self) -> None:
         self._statics.clear()
+        self._checked.clear()
+        self._groups_checked.clear()
         self._signatures.clear()
         self._texts.clear()
         self._dates.clear()
@@ -252,6 +267,80 @@ class FastKey:
             texts.setdefault(value, value) if type(value) is str else value for value in values
         )
 
+    def validated(self, fact: Mapping[str, Any], key: int) -> Violation | None:
+        """The `Violation` the full path builds of `fact`, whose table key is `key`, without
+        cattrs or the checks of `__init__`; None when its `ref` or some other value is in
+        doubt (the full path then says what is wrong).
+
+        A fact with a key has only known fields, dates written `YYYY-MM-DD` in order and not
+        after the decision day, and amounts and counts of the exact JSON types in range: all
+        the validation reads of them. Each other value (a code, a flag, a tier fact, the
+        circumstances) is validated alone, once per field, type and value (`_check`), by the
+        validation itself (`validate`); and the values of a raw-value group once per group.
+        The defaults are filled in as there, amounts become floats as the converter makes
+        them."""
+        ref = ref_of(fact)
+        if ref is MISSING:
+            return None
+        group = key >> 64
+        values = self._groups_checked.get(group)
+        if values is None:
+            values = self._check_group(fact)
+            if values is None:
+                return None
+            if len(self._groups_checked) >= self._memo_entries:
+                self._groups_checked.clear()
+            self._groups_checked[group] = values
+        get = fact.get
+        occurred = self._day(get("occurred_on"))
+        discovered = self._day_or(get("discovered_on", MISSING), occurred)
+        decided = self._day_or(get("decided_on", MISSING), discovered)
+        if occurred is None or discovered is None or decided is None:
+            return None
+        figures = []
+        for name in _NUMBERS:
+            value = get(name, MISSING)
+            if value is MISSING:
+                value = _DEFAULTS[name]
+            elif value is not None and name not in _COUNTS:
+                value = float(value)
+            figures.append(value)
+        return _build_violation(
+            None, *values, occurred.date, discovered.date, decided.date, *figures, ref
+        )
+
+    def _check_group(self, fact: Mapping[str, Any]) -> tuple[Any, ...] | None:
+        """The values of the fact's raw-value group (in `_checked_fields` order) as the
+        validation makes them, each checked alone; None if it refuses one."""
+        values: list[Any] = []
+        checked = self._checked
+        for name in self._checked_fields:
+            value = fact.get(name, MISSING)
+            if type(value) is list:
+                value = tuple(value)
+            found = checked.get((name, type(value), value), _INVALID)
+            if found is _INVALID:
+                found = self._check(name, value, values[0] if values else None)
+            if found is _INVALID:
+                return None
+            values.append(found)
+        return tuple(values)
+
+    def _check(self, name: str, value: Any, kind: str | None) -> Any:
+        """One value of `name` as the validation makes it (given alone, beside the fact's valid
+        `kind` and a valid date), remembered; `_INVALID` where it refuses it."""
+        if len(self._checked) >= self._memo_entries:
+            self._checked.clear()  # a stream of distinct bad codes must not grow it for good
+        data: dict[str, Any] = {"kind": kind, "occurred_on": _SOME_DAY}
+        if value is not MISSING:
+            data[name] = list(value) if name == "circumstances" else value
+        try:
+            found = getattr(self._validate(data), name)
+        except EnforcementRulesError:
+            found = _INVALID
+        self._checked[(name, type(value), value)] = found
+        return found
+
     def income(self, fact: Mapping[str, Any]) -> Hashable:
         """The exact incomes stated (for a decision whose fines follow them)."""
         return tuple(
@@ -330,6 +419,10 @@ class FastKey:
             found = self._days[value] = None if ordinal is None else self._read_day(ordinal)
         return found  # type: ignore[no-any-return]
 
+    def _day_or(self, value: Any, default: _Day | None) -> _Day | None:
+        """The day of a date the fact states, else `default` (its default: the earlier date)."""
+        return default if value is MISSING else self._day(value)
+
     def _read_day(self, ordinal: int) -> _Day:
         return _Day(
             ordinal,
@@ -384,20 +477,36 @@ def ref_of(fact: Mapping[str, Any]) -> Any:
     return MISSING
 
 
-def _cloner() -> Callable[[Decision, str], Decision]:
-    """`attrs.evolve(decision, ref=ref)` without `__init__` (the decision's fields are checked
-    already; only the caller's `ref` differs): the slots copied through their descriptors, in
-    straight-line code generated once (as attrs makes `__init__`), three times evolve's speed."""
-    names = [field.name for field in attrs.fields(Decision)]
-    scope: dict[str, Any] = {"new": object.__new__, "Decision": Decision}
-    lines = ["def with_ref(decision, ref):", "    clone = new(Decision)"]
-    for number, name in enumerate(names):
-        scope[f"set{number}"] = getattr(Decision, name).__set__
-        value = "ref" if name == "ref" else f"decision.{name}"
+def _replacer(cls: type[T], names: Sequence[str]) -> Callable[..., T]:
+    """`attrs.evolve(instance, **dict(zip(names, values)))` without `__init__`, for an instance
+    whose other fields are checked already: the slots copied through their descriptors, in
+    straight-line code generated once (as attrs makes `__init__`), three times evolve's speed.
+    The function takes the instance, then the new values of `names` in order."""
+    fields = [field.name for field in attrs.fields(cls)]  # type: ignore[arg-type]
+    assert set(names) <= set(fields), names
+    scope: dict[str, Any] = {"new": object.__new__, "cls": cls}
+    given = [f"v{number}" for number in range(len(names))]
+    lines = [f"def replaced(instance, {', '.join(given)}):", "    clone = new(cls)"]
+    for number, name in enumerate(fields):
+        scope[f"set{number}"] = getattr(cls, name).__set__
+        value = given[names.index(name)] if name in names else f"instance.{name}"
         lines.append(f"    set{number}(clone, {value})")
     lines.append("    return clone")
     exec("\n".join(lines), scope)  # our own text, made of the class's field names
-    return scope["with_ref"]  # type: ignore[no-any-return]
+    return scope["replaced"]  # type: ignore[no-any-return]
 
 
-with_ref = _cloner()
+#: A tabled decision with the caller's `ref` (its other fields are the tabled decision's).
+with_ref: Callable[[Decision, str | None], Decision] = _replacer(Decision, ("ref",))
+#: A `Violation` of validated values, in the order `FastKey.validated` gives them (the first
+#: argument, an instance to copy other fields from, is None: the names are all the fields).
+_build_violation: Callable[..., Violation] = _replacer(
+    Violation,
+    (
+        *(field.name for field in attrs.fields(Violation) if field.name not in _OWN),
+        "circumstances",
+        *_DATES,
+        *_NUMBERS,
+        "ref",
+    ),
+)
