@@ -51,6 +51,12 @@ _NULLABLE = frozenset({"illegal_income_yuan", "annual_income_yuan"})
 _COUNTS = ("deaths", "serious_injuries")
 _INCOME = ("illegal_income_yuan", "annual_income_yuan")
 _OWN = frozenset({*_DATES, *_AMOUNTS, *_COUNTS, "ref", "circumstances"})
+#: The few-valued fields (a raw-value group's), in the class's order.
+_STATIC = tuple(field.name for field in attrs.fields(Violation) if field.name not in _OWN)
+#: The values `FastKey.validated` checks one by one: the kind first (the others are checked
+#: beside it), in the order `_build_violation` takes them.
+_CHECKED = (*_STATIC, "circumstances")
+assert _CHECKED[0] == "kind", _CHECKED
 _YEARS = "discovered_after_full_years"
 _NUMBERS = (*_AMOUNTS, *_COUNTS)
 _NO_NUMBERS = (MISSING,) * len(_NUMBERS)
@@ -95,7 +101,7 @@ class FastKey:
         `validate`: the validation of the full path (`validated` checks each value by it)."""
         fields = tuple(field.name for field in attrs.fields(Violation))
         self.known = frozenset(fields)
-        self.static = tuple(name for name in fields if name not in _OWN)
+        self.static = _STATIC
         whole = partition.key
         #: How the key reduces each date read (the columnar path computes the same, vectorised)
         self.reductions: dict[str, Reduction] = {
@@ -131,8 +137,6 @@ class FastKey:
         self._checked: dict[tuple[str, type, Any], Any] = {}
         self._groups_checked: dict[int, tuple[Any, ...]] = {}  # group number → its values
         self._validate = validate
-        self._checked_fields = (*self.static, "circumstances")
-        assert self._checked_fields[0] == "kind", self._checked_fields  # checked first
 
     def changed(self, occurred: int, decided: int) -> bool:
         """Whether a version boundary of some encoded law lies between the two days."""
@@ -310,11 +314,11 @@ class FastKey:
         )
 
     def _check_group(self, fact: Mapping[str, Any]) -> tuple[Any, ...] | None:
-        """The values of the fact's raw-value group (in `_checked_fields` order) as the
+        """The values of the fact's raw-value group (in `_CHECKED` order) as the
         validation makes them, each checked alone; None if it refuses one."""
         values: list[Any] = []
         checked = self._checked
-        for name in self._checked_fields:
+        for name in _CHECKED:
             value = fact.get(name, MISSING)
             if type(value) is list:
                 value = tuple(value)
@@ -502,11 +506,5 @@ with_ref: Callable[[Decision, str | None], Decision] = _replacer(Decision, ("ref
 #: argument, an instance to copy other fields from, is None: the names are all the fields).
 _build_violation: Callable[..., Violation] = _replacer(
     Violation,
-    (
-        *(field.name for field in attrs.fields(Violation) if field.name not in _OWN),
-        "circumstances",
-        *_DATES,
-        *_NUMBERS,
-        "ref",
-    ),
+    (*_CHECKED, *_DATES, *_NUMBERS, "ref"),
 )
