@@ -97,6 +97,7 @@ class KeyFunction:
             (field, thresholds, memos.setdefault(thresholds, {}))
             for field, thresholds in self._ordered
         )
+        self._key: KeysOf | None = None  # compiled when first called (see `__call__`)
 
     def reduction(self, field: str) -> Reduction:
         """How this key reduces one field's value: `("same", ())` keeps it, `("ordered",
@@ -120,20 +121,74 @@ class KeyFunction:
         return None
 
     def __call__(self, message: Mapping[str, Any]) -> Hashable:
-        get = message.get
-        parts: list[Hashable] = list(map(get, self._exact))
-        for field, thresholds, positions in self._memo:
-            value = get(field)
-            if value is None:
-                parts.append(None)
-                continue
-            found = positions.get(value)
-            if found is None:
-                if len(positions) >= _POSITIONS_KEPT:
-                    positions.clear()
-                found = positions[value] = _position(float(value), thresholds)
-            parts.append(found)
-        return tuple(parts)
+        """The message's key. Most key functions are only read by a kind's compiled keys
+        (`Partition.kind_group_keys`), so each compiles its own code when first called."""
+        key = self._key
+        if key is None:
+            key = self._key = compile_keys((self,), None)
+        return key(message)[0]
+
+    def parts(self) -> tuple[tuple[str, ...], tuple[tuple[str, tuple[float, ...], Positions], ...]]:
+        """What the key is made of, in order: the values of the exact fields, then each ordered
+        field's position among its thresholds (with the memo of those thresholds)."""
+        return self._exact, self._memo
+
+
+def _remember_position(positions: Positions, thresholds: tuple[float, ...], value: Any) -> Any:
+    """A value's position among thresholds, the first time it is asked (then remembered)."""
+    if len(positions) >= _POSITIONS_KEPT:
+        positions.clear()
+    found = positions[value] = _position(float(value), thresholds)
+    return found
+
+
+KeysOf = Callable[[Mapping[str, Any]], tuple[Hashable, ...]]
+
+
+def compile_keys(functions: Sequence[KeyFunction | None], tag: str | None) -> KeysOf:
+    """One function giving each key of `functions` for a message, in one pass: each field is
+    read once and each ordered value placed once, however many keys read it (every group's key
+    reads the law-version date), in straight-line code generated once (as attrs makes
+    `__init__`), not a loop over fields per key. With a `tag` each key comes as `(tag, key)`;
+    None stays None (a group without rules for the kind). The text is made of generated names
+    only: the fields, thresholds and memos are bound in its scope, never written into it."""
+    scope: dict[str, Any] = {"remember": _remember_position, "tag": tag}
+    lines = ["def keys(message):", "    get = message.get"]
+    names: dict[Hashable, str] = {}
+
+    def read(field: str) -> str:
+        if field not in names:
+            name = names[field] = f"e{len(names)}"
+            scope[f"{name}_field"] = field
+            lines.append(f"    {name} = get({name}_field)")
+        return names[field]
+
+    def place(field: str, thresholds: tuple[float, ...], positions: Positions) -> str:
+        if (field, thresholds) not in names:
+            name = names[field, thresholds] = f"p{len(names)}"
+            scope[f"{name}_field"], scope[f"{name}_cuts"] = field, thresholds
+            scope[f"{name}_memo"] = positions
+            lines.append(f"    {name} = get({name}_field)")
+            lines.append(f"    if {name} is not None:")
+            lines.append(  # a position is a non-empty tuple: `or` only on a miss
+                f"        {name} = {name}_memo.get({name}) "
+                f"or remember({name}_memo, {name}_cuts, {name})"
+            )
+        return names[field, thresholds]
+
+    results = []
+    for function in functions:
+        if function is None:
+            results.append("None")
+            continue
+        exact, ordered = function.parts()
+        parts = [read(field) for field in exact]
+        parts += [place(field, cuts, positions) for field, cuts, positions in ordered]
+        key = f"({', '.join(parts)},)" if parts else "()"
+        results.append(key if tag is None else f"(tag, {key})")
+    lines.append(f"    return ({', '.join(results)},)")
+    exec("\n".join(lines), scope)  # our own text, of generated names (see above)
+    return scope["keys"]  # type: ignore[no-any-return]
 
 
 @attrs.frozen
@@ -176,6 +231,7 @@ class Partition:
             )
             for kind in rules.kinds
         }
+        self._compiled: dict[str, KeysOf] = {}  # per kind, when its first fact comes
 
     def group_keys(self, message: Mapping[str, Any]) -> tuple[Hashable, ...]:
         return tuple(group.key(message) for group in self.groups)
@@ -186,10 +242,15 @@ class Partition:
         kind's classes are far fewer than the group's. A kind the rule set lacks (never
         decided) gets the plain group keys, marked apart."""
         kind = message.get("kind")
-        functions = self._by_kind.get(kind) if isinstance(kind, str) else None
-        if functions is None:
+        if not isinstance(kind, str):
             return tuple(("*", group.key(message)) for group in self.groups)
-        return tuple(None if key is None else (kind, key(message)) for key in functions)
+        keys = self._compiled.get(kind)
+        if keys is None:
+            functions = self._by_kind.get(kind)
+            if functions is None:
+                return tuple(("*", group.key(message)) for group in self.groups)
+            keys = self._compiled[kind] = compile_keys(functions, kind)
+        return keys(message)
 
 
 def _groups(
