@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 import gc
+import json
 import subprocess
 import sys
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import enforcement_rules as er
-from enforcement_rules.deciding.engine import Engine, compile_atom, compile_conjunction
+from enforcement_rules.deciding import engine as engine_module
+from enforcement_rules.deciding.engine import (
+    Engine,
+    compile_atom,
+    compile_conjunction,
+    read_firing,
+)
 from enforcement_rules.deciding.normalise import normalise
 from enforcement_rules.proving.reference import fired_ids
 from enforcement_rules.rulebook.conditions import alternatives, parse_condition
@@ -213,3 +221,59 @@ def test_firing_rules_leaves_no_reference_cycle_for_the_collector() -> None:
     finally:
         gc.enable()
     assert all(fired) and unreachable == 0
+
+
+def whole_reading(text: str) -> tuple[str, Any]:
+    """A firing read by parsing all of it: its rule and its finding's index."""
+    parsed = json.loads(text)
+    rule_name = next(iter(parsed))
+    return rule_name, parsed[rule_name]["m"].get("ix")
+
+
+def test_every_firing_of_a_batch_is_read_off_its_start_as_a_whole_parse_reads_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    texts: list[str] = []
+    following = engine_module.durable_rules_engine.complete_and_start_action
+
+    def kept(*arguments: Any) -> Any:
+        text = following(*arguments)
+        if text:
+            texts.append(text)
+        return text
+
+    monkeypatch.setattr(engine_module.durable_rules_engine, "complete_and_start_action", kept)
+    messages = [blocked_exits_2022()] * 5
+    assert ENGINE.evaluate(messages) == [expected_firing(messages[0])] * 5
+    assert len(texts) >= 10
+    for text in texts:
+        assert engine_module._FIRING_START.match(text), text[:200]  # the short way is taken
+        assert read_firing(text) == whole_reading(text)
+
+
+rule_names = st.text(st.characters(blacklist_characters='"\\'), min_size=1, max_size=20)
+values = st.one_of(st.text(), st.integers(), st.booleans(), st.none())
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    rule_names,
+    st.integers(0, 10**6),
+    st.dictionaries(st.text(max_size=8).filter(lambda k: k != "ix"), values, max_size=5),
+    st.sampled_from(["first", "last", "missing"]),
+    st.booleans(),
+)
+def test_a_firing_reads_as_a_whole_parse_reads_it_whatever_its_facts_hold(
+    rule_name: str, index: int, fields: dict[str, Any], where: str, derived: bool
+) -> None:
+    """Values that spell `"ix": …` inside strings, an index that is not first or is absent,
+    other joined facts: the rule and the index read are those of the whole JSON."""
+    fields = {**fields, "decoy": f'{{"m":{{"ix": {index + 1},'}
+    finding = {"ix": index, **fields} if where == "first" else dict(fields)
+    if where == "last":
+        finding["ix"] = index
+    joined = {"m": finding, **({"d0": {"t": "derived", "ix": index}} if derived else {})}
+    for separators in [(",", ":"), (", ", ": ")]:
+        text = json.dumps({rule_name: joined}, ensure_ascii=False, separators=separators)
+        assert read_firing(text) == whole_reading(text)
+    assert read_firing({rule_name: joined}) == whole_reading(json.dumps({rule_name: joined}))
