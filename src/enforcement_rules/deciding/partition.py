@@ -242,15 +242,13 @@ class Partition:
         kind's classes are far fewer than the group's. A kind the rule set lacks (never
         decided) gets the plain group keys, marked apart."""
         kind = message.get("kind")
-        if not isinstance(kind, str):
-            return tuple(("*", group.key(message)) for group in self.groups)
-        keys = self._compiled.get(kind)
-        if keys is None:
-            functions = self._by_kind.get(kind)
-            if functions is None:
-                return tuple(("*", group.key(message)) for group in self.groups)
-            keys = self._compiled[kind] = compile_keys(functions, kind)
-        return keys(message)
+        if isinstance(kind, str):
+            keys = self._compiled.get(kind)
+            if keys is None and kind in self._by_kind:
+                keys = self._compiled[kind] = compile_keys(self._by_kind[kind], kind)
+            if keys is not None:
+                return keys(message)
+        return tuple(("*", group.key(message)) for group in self.groups)
 
 
 def _groups(
