@@ -20,6 +20,7 @@ from enforcement_rules.deciding.columnar import _facts  # noqa: E402
 from enforcement_rules.deciding.frame_key import (  # noqa: E402
     FrameKey,
     _calendar,
+    first_places,
     full_years_between,
     per_day,
 )
@@ -162,3 +163,50 @@ def test_a_key_is_the_same_in_another_frame_whatever_its_columns() -> None:
     mixed = key(pd.DataFrame.from_records([other, fact]), TODAY.toordinal())
     assert alone.keys[0] == mixed.keys[mixed.groups[1]]
     assert alone.keys[0] != mixed.keys[mixed.groups[0]]
+
+
+@given(st.lists(st.integers(-3, 30), max_size=200))
+def test_first_places_are_where_each_factorized_code_is_met_first(values: list[int]) -> None:
+    codes, _ = pd.factorize(np.array(values, dtype=np.int64))
+    assert first_places(codes).tolist() == np.unique(codes, return_index=True)[1].tolist()
+
+
+class _Text(str):
+    """A text subclass: its codes are not plain texts, as `FastKey` reads them."""
+
+
+_CODES = er.Circumstance.codes()
+_CELLS: list[Any] = [
+    [],
+    [_CODES[0]],
+    [_CODES[0], _CODES[1]],
+    [_CODES[1], _CODES[0]],
+    [_CODES[0], _CODES[0]],
+    [_Text(_CODES[0])],
+    [_CODES[0], 1],
+    _CODES[0],
+    (_CODES[0],),
+    np.array([_CODES[1]], dtype=object),
+    None,
+]
+
+
+@given(st.lists(st.integers(0, len(_CELLS) - 1), min_size=1, max_size=40))
+def test_circumstance_cells_are_read_as_fast_key_reads_them_whatever_the_column_holds(
+    chosen: list[int],
+) -> None:
+    """A column of lists of plain texts is read at once; one odd cell (a text subclass, a
+    number, a text, a tuple) sends the column cell by cell. Either way the keys agree with
+    `FastKey`, and rows stating the same list of plain texts share a key."""
+    rows = [
+        {"kind": "no_safety_staff", "occurred_on": "2024-05-01", "circumstances": _CELLS[index]}
+        for index in chosen
+    ]
+    _assert_keys_agree(rows)
+    keys = FrameKey(DECIDER._fast)(pd.DataFrame.from_records(rows), TODAY.toordinal())
+    groups: dict[tuple[str, ...], set[int]] = {}
+    for index, group in zip(chosen, keys.groups.tolist(), strict=True):
+        cell = _CELLS[index]
+        if type(cell) is list and all(type(code) is str for code in cell):
+            groups.setdefault(tuple(cell), set()).add(group)
+    assert all(len(found) == 1 for found in groups.values())

@@ -27,7 +27,7 @@ from ..rulebook.conditions import FIELDS
 from . import collector
 from .bounded import BoundedCache
 from .decider import DECISION_BYTES, Decider, Facts, decider_for
-from .frame_key import FrameKey
+from .frame_key import FrameKey, first_places
 
 try:
     import numpy as np
@@ -152,8 +152,7 @@ def _numbered(
     codes = np.full(len(results), -1, dtype=np.int64)
     numbered, _ = pd.factorize(identity[stated])  # one per object, in order of first place
     codes[stated] = numbered
-    # Where a code is met first, the running maximum of the codes grows: no sort needed.
-    first = np.flatnonzero(np.diff(np.maximum.accumulate(numbered), prepend=-1) > 0)
+    first = first_places(numbered)
     decisions = [results[index] for index in stated[first].tolist()]
     ids = np.empty(count, dtype=np.int64)
     position = offset = 0

@@ -172,18 +172,30 @@ class FrameKey:
         return np.array([*found, ABSENT], dtype=np.int64)[codes]
 
     def _circumstance_codes(self, column: pd.Series) -> Any:
-        """Lists of codes, read one stated row at a time (few rows state circumstances)."""
+        """Lists of codes: each distinct list numbered once. The common case, where every
+        stated cell is a list of texts, is checked for the whole column at once (the types of
+        all cells, then of all their codes); otherwise each cell is read alone."""
         codes = np.full(len(column), ABSENT, dtype=np.int64)
-        values = column.to_numpy()
-        for row in np.flatnonzero(column.notna().to_numpy()).tolist():
-            value = values[row]
-            if isinstance(value, np.ndarray):
-                value = value.tolist()
-            if type(value) is not list or any(type(code) is not str for code in value):
-                codes[row] = DOUBT
-            else:
-                codes[row] = self._number(("circumstances", tuple(value)))
+        stated = np.flatnonzero(column.notna().to_numpy())
+        cells = [
+            cell.tolist() if isinstance(cell, np.ndarray) else cell
+            for cell in column.to_numpy()[stated].tolist()
+        ]
+        if set(map(type, cells)) <= {list} and set(
+            map(type, itertools.chain.from_iterable(cells))
+        ) <= {str}:
+            lists = list(map(tuple, cells))
+            number = {listed: self._number(("circumstances", listed)) for listed in set(lists)}
+            codes[stated] = np.fromiter(map(number.__getitem__, lists), np.int64, len(lists))
+        else:
+            codes[stated] = [self._circumstances(cell) for cell in cells]
         return codes
+
+    def _circumstances(self, cell: Any) -> int:
+        """One cell's code: a list of texts by its codes, anything else DOUBT."""
+        if type(cell) is not list or any(type(code) is not str for code in cell):
+            return DOUBT
+        return self._number(("circumstances", tuple(cell)))
 
     def _date_codes(self, days: dict[str, Any], today: int, doubt: Any) -> list[Any]:
         """The dates' part of each row's key, as `FastKey._date_key` makes it; rows it would be
@@ -288,7 +300,8 @@ def per_day(function: Callable[[Any], Any], days: Any) -> Any:
         low = int(days.min())
         span = int(days.max()) - low + 1
         if span < len(days):
-            return function(np.arange(low, low + span, dtype=np.int64))[..., days - low]
+            table = function(np.arange(low, low + span, dtype=np.int64))
+            return np.take(table, days - low, axis=-1)  # 4× faster than `table[..., days - low]`
     return function(days)
 
 
@@ -335,7 +348,7 @@ def _distinct(name: str, column: pd.Series) -> tuple[Any, list[Any]]:
     stated = split >= 0
     codes = np.full(len(column), -1, dtype=np.int64)
     codes[stated] = pd.factorize(split[stated])[0]
-    _, first = np.unique(codes[stated], return_index=True)
+    first = first_places(codes[stated])
     return codes, _column(name, column.iloc[np.flatnonzero(stated)[first]])
 
 
@@ -356,5 +369,11 @@ def _group(columns: list[Any]) -> tuple[Any, Any]:
         group = group * span + (column - low)
         size *= span
     found, uniques = pd.factorize(group)
-    _, first = np.unique(found, return_index=True)
-    return np.asarray(found, dtype=np.int64), first
+    return np.asarray(found, dtype=np.int64), first_places(found)
+
+
+def first_places(codes: Any) -> Any:
+    """Where each code is met first, for codes numbered in order of first appearance (as
+    `factorize` numbers them): there the running maximum grows. One pass, no sort (`np.unique`
+    with `return_index` sorts, and was a tenth of a frame key's time)."""
+    return np.flatnonzero(np.diff(np.maximum.accumulate(codes), prepend=-1) > 0)
