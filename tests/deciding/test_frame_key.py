@@ -20,6 +20,7 @@ from enforcement_rules.deciding.columnar import _facts  # noqa: E402
 from enforcement_rules.deciding.frame_key import (  # noqa: E402
     FrameKey,
     _calendar,
+    _narrowest,
     first_places,
     full_years_between,
     per_day,
@@ -210,3 +211,15 @@ def test_circumstance_cells_are_read_as_fast_key_reads_them_whatever_the_column_
         if type(cell) is list and all(type(code) is str for code in cell):
             groups.setdefault(tuple(cell), set()).add(group)
     assert all(len(found) == 1 for found in groups.values())
+
+
+@given(st.lists(st.integers(-(2**63), 2**63 - 1), min_size=1, max_size=12), st.integers(1, 3))
+def test_key_rows_are_kept_in_the_narrowest_type_that_holds_every_code(
+    codes: list[int], width: int
+) -> None:
+    rows = np.array(codes * width, dtype=np.int64).reshape(width, -1)
+    narrow = _narrowest(rows)
+    assert narrow.tolist() == rows.tolist()
+    fits = [t for t in (np.int16, np.int32, np.int64) if np.iinfo(t).min <= min(codes)]
+    fits = [t for t in fits if max(codes) <= np.iinfo(t).max]
+    assert narrow.dtype == fits[0]
