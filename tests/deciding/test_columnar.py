@@ -119,3 +119,28 @@ def test_a_cleared_decider_forgets_its_frame_memo() -> None:
     assert len(state.memo) > 0
     decider.clear_cache()
     assert decider.companion(_FrameState) is not state
+
+
+def test_each_key_of_a_cold_frame_is_decided_once_and_a_warm_frame_by_none(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The row path sees one row per new key (its first), and none once the memo knows them
+    all: a key decided on its first row is not decided again for its other rows."""
+    facts = realistic(RULES, 400, seed=8)
+    frame = pd.DataFrame.from_records(facts)
+    decider = er.Decider(RULES, today=lambda: TODAY)
+    decided: list[int] = []
+    chunk = decider._decide_chunk
+
+    def counted(facts: Any, *args: Any, **kwargs: Any) -> Any:
+        decided.append(len(facts))
+        return chunk(facts, *args, **kwargs)
+
+    monkeypatch.setattr(decider, "_decide_chunk", counted)
+    result = decide_frame(frame, decider=decider)
+    keys = decider.companion(_FrameState).key(frame, TODAY.toordinal())
+    assert (keys.groups >= 0).all()  # realistic rows: none in doubt
+    assert sum(decided) == len(keys.keys) < len(facts)
+    decided.clear()
+    assert got(decide_frame(frame, decider=decider), len(facts)) == got(result, len(facts))
+    assert decided == []
