@@ -34,6 +34,11 @@ from ..rulebook.model import WINDOW_FIELD
 from .partition import Reduction
 from .table import DATES, NUMBERS, YEARS, FastKey, day_of
 
+try:
+    from . import arrow_days
+except ImportError:  # pragma: no cover - without pyarrow, pandas holds no column in Arrow
+    arrow_days = None  # type: ignore[assignment]
+
 #: A cell's code where the field is not stated (a null cell, or no such column).
 ABSENT = -1
 #: A cell's code where `FastKey` is in doubt: the row takes the row path.
@@ -150,6 +155,9 @@ class FrameKey:
 
     def _day_codes(self, column: pd.Series) -> Any:
         """Each row's day ordinal (ABSENT: null; DOUBT: not a date `FastKey` reads)."""
+        texts = None if arrow_days is None else arrow_days.arrow_texts(column)
+        if texts is not None:
+            return arrow_days.day_codes(texts, ABSENT, DOUBT)
         try:
             codes, cells = _distinct(str(column.name), column)
         except TypeError:
