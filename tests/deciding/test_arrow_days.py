@@ -12,9 +12,8 @@ pd = pytest.importorskip("pandas")
 pa = pytest.importorskip("pyarrow")
 np = pytest.importorskip("numpy")
 from enforcement_rules.deciding.arrow_days import _days, arrow_texts, day_codes  # noqa: E402
+from enforcement_rules.deciding.frame_key import ABSENT, DOUBT  # noqa: E402
 from enforcement_rules.deciding.table import day_of  # noqa: E402
-
-ABSENT, DOUBT = -1, -2
 
 #: Texts near the pattern: real days, impossible days (30 February, month 13, year 0), other
 #: separators and widths, non-ASCII digits and characters wider than a byte.

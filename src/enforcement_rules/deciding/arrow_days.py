@@ -18,7 +18,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-_ORDINAL_OF_EPOCH = 719_163  # date(1970, 1, 1).toordinal(): numpy's days and months start there
+from .table import ORDINAL_OF_EPOCH
 
 
 def arrow_texts(column: pd.Series) -> Any:
@@ -73,7 +73,7 @@ def _days(texts: Any, doubt: int) -> Any:
     first = months.astype("datetime64[D]").astype(np.int64)
     length = (months + 1).astype("datetime64[D]").astype(np.int64) - first
     real &= (day >= 1) & (day <= length)
-    found[candidates] = np.where(real, first + day - 1 + _ORDINAL_OF_EPOCH, doubt)
+    found[candidates] = np.where(real, first + day - 1 + ORDINAL_OF_EPOCH, doubt)
     return found
 
 

@@ -32,7 +32,7 @@ import pandas as pd
 
 from ..rulebook.model import WINDOW_FIELD
 from .partition import Reduction
-from .table import DATES, NUMBERS, YEARS, FastKey, day_of
+from .table import DATES, NUMBERS, ORDINAL_OF_EPOCH, YEARS, FastKey, day_of
 
 try:
     from . import arrow_days
@@ -43,7 +43,6 @@ except ImportError:  # pragma: no cover - without pyarrow, pandas holds no colum
 ABSENT = -1
 #: A cell's code where `FastKey` is in doubt: the row takes the row path.
 DOUBT = -2
-_ORDINAL_OF_EPOCH = 719_163  # date(1970, 1, 1).toordinal(): numpy's days start there
 _CELLS_KEPT = 500_000  # cell codes remembered (then forgotten at once; numbers never reused)
 
 
@@ -216,7 +215,7 @@ class FrameKey:
         doubt |= ~stated & (decided > today)
         # Rows in doubt may hold codes, not days: give them a harmless day for the arithmetic.
         occurred, discovered, decided = (
-            np.where(doubt, _ORDINAL_OF_EPOCH, day) for day in (occurred, discovered, decided)
+            np.where(doubt, ORDINAL_OF_EPOCH, day) for day in (occurred, discovered, decided)
         )
         if self._fast.reductions[YEARS][0] == "ignored":
             years = np.zeros(len(occurred), dtype=np.int64)
@@ -330,7 +329,7 @@ def _calendar(ordinals: Any) -> tuple[Any, Any, Any]:
     """(year, month, day) of each day ordinal."""
 
     def split(days: Any) -> Any:
-        return np.stack(_parts((days - _ORDINAL_OF_EPOCH).astype("datetime64[D]")))
+        return np.stack(_parts((days - ORDINAL_OF_EPOCH).astype("datetime64[D]")))
 
     year, month, day = per_day(split, ordinals)
     return year, month, day

@@ -455,6 +455,10 @@ class _Day(NamedTuple):
     unread: int  # among the bounds of the "not encoded" declarations
 
 
+#: `date(1970, 1, 1).toordinal()`: numpy's days and months count from there, `day_of` from 1.
+ORDINAL_OF_EPOCH = 719_163
+
+
 def day_of(value: Any) -> int | None:
     """The day ordinal of a stated date the fast path reads (`YYYY-MM-DD` text or a `date`);
     None for anything else (null, a number, a date-time, a bad date): the full path says what
