@@ -102,3 +102,21 @@ def test_each_distinct_value_is_counted_once_while_some_entry_holds_it(
         assert cache.bytes <= 3_000
     cache.clear()
     assert cache.bytes == 0 and not cache._holders
+
+
+def test_entries_of_a_fixed_size_and_a_count_bound_are_kept_to() -> None:
+    """`entry_bytes` counts every entry alike (keys measured once, not sized one by one) and
+    `max_entries` bounds the count too; `peek` finds only protected entries, as `get` does
+    there, and moves nothing; iteration gives the protected keys, then probation's."""
+    sized: BoundedCache[int] = BoundedCache(1_000, entry_bytes=100)
+    for number in range(50):
+        sized.put(("a much longer key than a hundred bytes would hold", number), number)
+        assert sized.bytes <= 1_000
+    assert len(sized) == 10 and sized.bytes == 1_000 and sized.evicted == 40
+    counted: BoundedCache[int] = BoundedCache(10**9, max_entries=3)
+    for number in range(5):
+        counted.put(number, number + 1)
+    assert len(counted) == 3 and list(counted) == [2, 3, 4]
+    assert counted.peek(3) is None  # on probation: `get` promotes it
+    assert counted.get(3) == 4 and counted.peek(3) == 4
+    assert list(counted) == [3, 2, 4]

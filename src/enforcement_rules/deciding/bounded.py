@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import sys
 from collections import OrderedDict
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from typing import Generic, TypeVar
 
 V = TypeVar("V")
@@ -29,6 +29,10 @@ V = TypeVar("V")
 SLOT_BYTES = 112
 #: The protected segment's share of the budget; the rest is probation.
 PROTECTED_SHARE = 0.8
+
+
+def _measured(key: Hashable) -> int:
+    return size_of(key) + SLOT_BYTES
 
 
 def size_of(key: Hashable) -> int:
@@ -47,21 +51,42 @@ class BoundedCache(Generic[V]):
     (0: stores nothing). Not locked: the caller holds its lock around `put` and `clear`; `get`
     is one atomic dict read or move."""
 
-    def __init__(self, max_bytes: int, value_bytes: int = 0):
+    def __init__(
+        self,
+        max_bytes: int,
+        value_bytes: int = 0,
+        *,
+        entry_bytes: int = 0,
+        max_entries: int | None = None,
+    ):
         """`value_bytes`: what one distinct value object is counted as (0: values are not
-        counted, their owner bounds them)."""
+        counted, their owner bounds them). `entry_bytes`: what each entry (key and slot) is
+        counted as, where keys are all alike and measured once, instead of sizing each key
+        (`size_of`). `max_entries`: a bound by count as well."""
         self.max_bytes = max_bytes
         self.value_bytes = value_bytes
+        self.max_entries = max_entries
+        self._size: Callable[[Hashable], int] = (
+            (lambda _: entry_bytes) if entry_bytes else _measured
+        )
         self._holders: dict[int, int] = {}  # a held value's id -> the entries holding it
         self._values_bytes = 0
         self._protected: OrderedDict[Hashable, V] = OrderedDict()
         self._probation: OrderedDict[Hashable, V] = OrderedDict()
+        #: The protected segment's `dict.get`, for a hot path: a value found there is what
+        #: `get` finds (nothing moves on such a hit); None means "ask `get`".
+        self.peek = self._protected.get
         self._protected_bytes = 0
         self._probation_bytes = 0
         self.evicted = 0
 
     def __len__(self) -> int:
         return len(self._protected) + len(self._probation)
+
+    def __iter__(self) -> Iterator[Hashable]:
+        """The keys, the protected segment's first, each segment oldest first."""
+        yield from self._protected
+        yield from self._probation
 
     @property
     def bytes(self) -> int:
@@ -92,7 +117,7 @@ class BoundedCache(Generic[V]):
         if self.max_bytes <= 0 or key in self:
             return
         self._probation[key] = value
-        self._probation_bytes += size_of(key) + SLOT_BYTES
+        self._probation_bytes += self._size(key)
         if self.value_bytes:
             held = self._holders.get(id(value), 0)
             if not held:
@@ -115,28 +140,29 @@ class BoundedCache(Generic[V]):
             self._values_bytes -= self.value_bytes
 
     def _promote(self, key: Hashable, value: V) -> None:
-        size = size_of(key) + SLOT_BYTES
+        size = self._size(key)
         self._probation_bytes -= size
         self._protected[key] = value
         self._protected_bytes += size
         limit = self.max_bytes * PROTECTED_SHARE
         while self._protected_bytes > limit and self._protected:
             old, old_value = self._protected.popitem(last=False)  # demoted to probation
-            moved = size_of(old) + SLOT_BYTES
+            moved = self._size(old)
             self._protected_bytes -= moved
             self._probation[old] = old_value
             self._probation_bytes += moved
         self._shrink()
 
     def _shrink(self) -> None:
-        while self.bytes > self.max_bytes:
+        limit = self.max_entries
+        while self.bytes > self.max_bytes or (limit is not None and len(self) > limit):
             segment = self._probation or self._protected
             if not segment:
                 return
             old, value = segment.popitem(last=False)
             if self.value_bytes:
                 self._let_go(value)
-            size = size_of(old) + SLOT_BYTES
+            size = self._size(old)
             if segment is self._probation:
                 self._probation_bytes -= size
             else:
