@@ -68,7 +68,7 @@ def test_the_cache_budget_is_the_deciders_and_changes_no_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """`--cache-mib` is the decider's `table_bytes` (a small budget changing no decision is
-    proven on the decider itself, `test_a_small_table_budget_bounds_what_it_governs...`)."""
+    proven on the decider itself, `test_a_small_table_budget_bounds_every_cache...`)."""
     budgets: list[int] = []
 
     class Recorded(Decider):

@@ -14,7 +14,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import enforcement_rules as er
-from enforcement_rules.deciding.decider import DECISION_BYTES
+from enforcement_rules.deciding.decider import (
+    CHOSEN_SHARE,
+    DECISION_BYTES,
+    FIRED_SHARE,
+    KEY_SHARE,
+    RESOLVED_SHARE,
+    TABLE_SHARE,
+)
 from enforcement_rules.testing import facts
 
 RULES = er.load_rules()
@@ -178,7 +185,7 @@ def test_a_class_met_after_its_choice_was_let_go_gets_the_decision_already_held(
     """A choice still held (here by the table) is given again to a new class that makes it,
     after the choice cache let it go: one object, not an equal copy kept beside it."""
     # A choice memo room for one decision, a table for a few.
-    decider = er.Decider(RULES, table_bytes=4 * (DECISION_BYTES + 400))
+    decider = er.Decider(RULES, table_bytes=16 // CHOSEN_SHARE * (DECISION_BYTES + 400))
     plain = {"kind": "blocked_exits", "occurred_on": "2025-09-09"}
     decided = decider.decide(plain)
     decider.decide(plain | {"overdue": True})  # another choice: the first one is let go
@@ -189,20 +196,36 @@ def test_a_class_met_after_its_choice_was_let_go_gets_the_decision_already_held(
     assert er.Decider(RULES, cache_size=0).decide(plain | {"serious": False}) == decided
 
 
-def test_a_small_table_budget_bounds_what_it_governs_and_changes_no_decision() -> None:
-    """`table_bytes` bounds the table (keys and the decisions it holds), the resolver's and
-    the choice's memos and the table key's memos; under a budget far below what the facts
-    would fill, every one stays within its share and every decision is still the uncached one."""
+def test_a_small_table_budget_bounds_every_cache_and_changes_no_decision() -> None:
+    """`table_bytes` bounds all the decider's caches together: the table (keys and the
+    decisions it holds), the resolver's and the choice's memos, the rule groups' firings and
+    the table key's memos. Under a budget far below what the facts would fill, each stays
+    within its share, each lets entries go, and every decision is still the uncached one."""
     budget = 96 * 1024
     decider = er.Decider(RULES, table_bytes=budget)
     batch = sample_facts(600, seed=23)
+    shares = {
+        decider._table: TABLE_SHARE,
+        decider._resolutions: RESOLVED_SHARE,
+        decider._merged: CHOSEN_SHARE,
+        decider._fired: FIRED_SHARE,
+    }
     for _ in range(2):  # the second pass meets classes the first let go
         assert decider.decide_many(batch) == [UNCACHED.decide(fact) for fact in batch]
-        assert decider._table.bytes <= budget and decider._resolutions.bytes <= budget // 2
-        assert decider._merged.bytes <= budget // 4
-        assert decider._table.evicted and decider._resolutions.evicted and decider._merged.evicted
-        assert len(decider._fast._statics) <= budget // 512
-        assert len(decider._fast._dates) <= budget // 512
+        for cache, share in shares.items():
+            assert 0 < cache.bytes <= budget * share // 16
+            assert cache.evicted
+        assert 0 < decider._fast.bytes <= budget * KEY_SHARE // 16
+        assert decider._fast._statics.evicted
+        assert decider.cache_bytes <= budget
+
+
+def test_the_firings_are_bounded_by_count_too() -> None:
+    """`cache_size` bounds the rule groups' firings by count, whatever the budget leaves."""
+    decider = er.Decider(RULES, cache_size=5)
+    batch = sample_facts(200, seed=24)
+    assert decider.decide_many(batch) == [UNCACHED.decide(fact) for fact in batch]
+    assert len(decider._fired) == 5 and decider._fired.evicted
 
 
 def test_an_uncovered_kind_is_refused_with_the_covered_ones() -> None:

@@ -18,7 +18,13 @@ from drawn import batches, outcome, over_batches
 from hypothesis import HealthCheck, given, settings
 
 import enforcement_rules as er
-from enforcement_rules.deciding.table import with_ref
+from enforcement_rules.deciding.decider import KEY_SHARE
+from enforcement_rules.deciding.table import (
+    DATES_ENTRY_BYTES,
+    DAY_ENTRY_BYTES,
+    GROUP_ENTRY_BYTES,
+    with_ref,
+)
 from enforcement_rules.testing import facts
 
 RULES = er.load_rules()
@@ -171,17 +177,23 @@ def test_the_memos_share_texts_and_type_tuples_across_parsed_lines() -> None:
 
 def test_the_texts_the_memos_share_go_when_the_memos_forget() -> None:
     """The shared texts are the callers' (a stream of distinct bad codes, say): they are kept
-    only while a memo entry may hold them, never interned for the process's life."""
-    decider = er.Decider(RULES, today=lambda: TODAY, table_bytes=8 * 512)  # 8 memo entries
+    only while the memo of shared texts has room, never interned for the process's life; and
+    each memo keeps to its share of the key's budget."""
+    budget = 256 * 1024
+    decider = er.Decider(RULES, today=lambda: TODAY, table_bytes=budget)
+    memo_bytes = budget * KEY_SHARE // 16
     for number in range(100):
         fact = {
             "kind": f"no-such-kind-{number}",
             "occurred_on": f"2025-0{1 + number % 9}-0{1 + number % 7}",
         }
         decider._fast(fact, TODAY.toordinal())
-    texts = decider._fast._texts
-    assert len(decider._fast._statics) <= 8 and len(decider._fast._dates) <= 8
-    assert len(texts) <= 2 * 8 * 3  # what the two memos' entries hold at most
+    fast = decider._fast
+    texts = fast._texts
+    assert 0 < len(fast._statics) * GROUP_ENTRY_BYTES <= memo_bytes // 2 < 100 * GROUP_ENTRY_BYTES
+    assert fast._statics.evicted  # the oldest groups went, one by one
+    assert 0 < len(fast._dates) * DATES_ENTRY_BYTES <= memo_bytes // 4
+    assert 0 < len(texts) * DAY_ENTRY_BYTES <= memo_bytes // 8
     assert "no-such-kind-0" not in texts and "no-such-kind-99" in texts
 
 
@@ -197,12 +209,12 @@ def test_a_fact_with_a_key_is_validated_as_the_full_path_validates_it(batch: lis
     facts of one group under other dates, figures and refs, included)."""
     fast = VALIDATING._fast
     fast.clear()
-    for _ in range(2):  # each group's values checked, then remembered
+    for _ in range(2):  # each value checked, then remembered
         for fact in batch:
             key = fast(fact, TODAY.toordinal()) if type(fact) is dict else None
             if key is None:
                 continue
-            built = fast.validated(fact, key)
+            built = fast.validated(fact)
             try:
                 expected = er.Violation.from_dict(fact, kinds=RULES.kinds, today=TODAY)
             except er.EnforcementRulesError:

@@ -88,9 +88,10 @@ def cache_argument(parser: argparse.ArgumentParser) -> None:
         type=_mebibytes,
         default=CACHE_MIB,
         metavar="MIB",
-        help="memory for the decisions kept between lines (the final-decision table; the "
-        "resolver's and the key's memos follow it, docs/scale.md): more is faster on inputs "
-        f"of very many classes met again (default: {CACHE_MIB})",
+        help="memory for what is kept between lines: all the decider's caches together (the "
+        "final-decision table, the resolver's, the rule groups' and the key's memos, "
+        "docs/scale.md): more is faster on inputs of very many classes met again "
+        f"(default: {CACHE_MIB})",
     )
 
 

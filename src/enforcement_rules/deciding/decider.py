@@ -13,7 +13,6 @@ import contextlib
 import datetime as dt
 import itertools
 import weakref
-from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from functools import cache, partial
 from typing import Any, Literal, NoReturn, TypeVar, overload
@@ -32,7 +31,7 @@ from .forksafe import ForkSafeLock
 from .normalise import normalise
 from .partition import Partition
 from .resolve import Resolver, by_income, procedure_version
-from .table import MEMO_ENTRIES, MISSING, FastKey, ref_of, with_ref
+from .table import MISSING, FastKey, ref_of, with_ref
 from .temporal import choose
 
 Facts = Violation | Mapping[str, Any]
@@ -40,18 +39,29 @@ T = TypeVar("T")
 C = TypeVar("C")
 #: In the final-decision table: the class's fines follow the income, see the income table.
 _BY_INCOME: Any = object()
-#: The default budget of the table (with the memos it governs, see `Decider`): some 380,000
-#: classes when every class is new (94,453 filled 64 MiB in `bench_speed.py --distinct`), more
-#: where classes share decisions. A decider is reused over many batches, where a budget
-#: smaller than the classes met again makes every pass a cold one; a one-pass run may take
-#: less (the CLI's `--cache-mib`, docs/scale.md).
+#: The default budget of a decider's caches (see `Decider`). A decider is reused over many
+#: batches, where a budget smaller than the classes met again makes every pass a cold one; a
+#: one-pass run may take less (the CLI's `--cache-mib`, docs/scale.md).
 TABLE_BYTES = 256 * 2**20
+#: How the budget is shared, in sixteenths: the final-decision table 5; the table key's memos
+#: 5, because a table key is found only while its raw-value group is remembered (`FastKey`),
+#: and on the realistic workload a group has some 1.6 table keys; the resolver's memo and the
+#: rule groups' firings 2 each; the choice's memo and the table of decisions whose fines
+#: follow the income 1 each (`benchmarks/held_bytes.py` shows what each holds).
+TABLE_SHARE, KEY_SHARE, RESOLVED_SHARE, FIRED_SHARE, CHOSEN_SHARE, INCOME_SHARE = 5, 5, 2, 2, 1, 1
+assert TABLE_SHARE + RESOLVED_SHARE + FIRED_SHARE + KEY_SHARE + CHOSEN_SHARE + INCOME_SHARE == 16
 #: What a distinct decision the table holds keeps alive beside what the rule set holds (its
 #: tuples, candidates, notes, fines), as the table's bound counts it: measured, a mean of
 #: 1,491 bytes over the 31,100 decisions tabled after 300,000 realistic facts.
 DECISION_BYTES = 1536
+#: What one tuple of rule ids a rule group fired is counted as (they are shared: equal
+#: tuples are one object, see `Decider._fire`).
+FIRED_BYTES = 120
 #: A candidate decision and the key `Decider._resolved` memoises it on.
 Resolved = tuple[Hashable, Decision]
+#: The most distinct tuples of fired rule ids shared at once (a few hundred on the bundled
+#: rule set; past this the sharing starts afresh).
+_PARTS_KEPT = 4096
 
 
 class Decider:
@@ -69,19 +79,17 @@ class Decider:
     ):
         """`today` gives the decision day of facts that state no `decided_on` (no date of the
         facts may lie after it); the real date unless a caller fixes it. `table_bytes` bounds
-        the final-decision table (`table`) by the memory its keys and decisions take, and with
-        it the resolver's memo (half as much), the choice's memo (a quarter) and the table
-        key's memos (an entry per 512 bytes, at most 200,000); `cache_size` bounds the rule
-        groups' caches by count (0: no caching at all, table included). `chunk_size` facts
-        are validated and decided together (streaming, `decide_iter`)."""
+        the memory all the decider's caches take (their keys, slots and the decisions they
+        alone hold), shared as `TABLE_SHARE` and the others say: the final-decision table
+        (`table`), the resolver's and the choice's memos, the rule groups' firings and the
+        table key's memos. `cache_size` bounds the rule groups' firings by count as well (0:
+        no caching at all, table included). `chunk_size` facts are validated and decided
+        together (streaming, `decide_iter`)."""
         self.rules = rules
         self._today = today
         self._engine = Engine(rules)
         self._partition = Partition(rules)
         self._resolve = Resolver(rules)
-        self._fired: list[OrderedDict[Hashable, tuple[str, ...]]] = [
-            OrderedDict() for _ in self._partition.groups
-        ]
         self._cache_size = cache_size
         self._chunk_size = max(1, chunk_size)
         self._benchmarked = bool(rules.applied_benchmarks)
@@ -93,13 +101,29 @@ class Decider:
             b.in_force_until for b in rules.applied_benchmarks if b.in_force_until
         }
         budget = table_bytes if cache_size else 0  # no cache at all: nothing tabled either
-        self._table: BoundedCache[Decision] = BoundedCache(budget, DECISION_BYTES)
-        self._by_income: BoundedCache[Decision] = BoundedCache(budget // 4, DECISION_BYTES)
+        #: The budget of all the caches (0 where nothing is cached).
+        self.table_bytes = budget
+        self._table: BoundedCache[Decision] = BoundedCache(
+            budget * TABLE_SHARE // 16, DECISION_BYTES
+        )
+        self._by_income: BoundedCache[Decision] = BoundedCache(
+            budget * INCOME_SHARE // 16, DECISION_BYTES
+        )
         # Each resolution is a decision of its own (no two keys share one): counted as such.
-        self._resolutions: BoundedCache[Decision] = BoundedCache(budget // 2, DECISION_BYTES)
+        self._resolutions: BoundedCache[Decision] = BoundedCache(
+            budget * RESOLVED_SHARE // 16, DECISION_BYTES
+        )
         # The choices: mostly the table's own decisions, but those the table let go are this
         # cache's alone (bounded by count, they kept some 50 MiB beyond a 32 MiB budget).
-        self._merged: BoundedCache[Decision] = BoundedCache(budget // 4, DECISION_BYTES)
+        self._merged: BoundedCache[Decision] = BoundedCache(
+            budget * CHOSEN_SHARE // 16, DECISION_BYTES
+        )
+        # What each rule group fired, by (group, the group's class key); the tuples of rule
+        # ids are shared (`_parts`), so each distinct one is counted once.
+        self._fired: BoundedCache[tuple[str, ...]] = BoundedCache(
+            budget * FIRED_SHARE // 16, FIRED_BYTES, max_entries=cache_size
+        )
+        self._parts: dict[tuple[str, ...], tuple[str, ...]] = {}
         # Choices something else still holds (the table, a caller): a class decided again after
         # `_merged` let its choice go gets that same object, not an equal copy beside it.
         self._chosen_alive: weakref.WeakValueDictionary[Hashable, Decision] = (
@@ -118,7 +142,7 @@ class Decider:
             band_cuts=[day.toordinal() for day in band_cuts],
             exact_income=self._benchmarked,
             unread_cuts=[day.toordinal() for day in rules.not_encoded_bounds()],
-            memo_entries=min(MEMO_ENTRIES, table_bytes // 512),
+            memo_bytes=table_bytes * KEY_SHARE // 16,
             validate=partial(Violation.from_dict, kinds=rules.kinds),
         )
 
@@ -142,6 +166,13 @@ class Decider:
         """Whether decisions are kept (a `cache_size` of 0 keeps none: every fact is decided
         afresh)."""
         return self._table.max_bytes > 0
+
+    @property
+    def cache_bytes(self) -> int:
+        """The memory the caches hold as their bounds count it: at most `table_bytes`."""
+        with self._cache_lock:
+            caches = (self._table, self._by_income, self._resolutions, self._merged, self._fired)
+            return sum(cache.bytes for cache in caches) + self._fast.bytes
 
     @property
     def engine(self) -> Engine:
@@ -330,7 +361,7 @@ class Decider:
         for index, (facts, table_key) in enumerate(zip(many, table_keys, strict=True)):
             if table_key is not None:
                 with self._cache_lock:
-                    found = validated(facts, table_key)  # type: ignore[arg-type]
+                    found = validated(facts)  # type: ignore[arg-type]
                 if found is not None:
                     violations[index] = found
                     continue
@@ -466,8 +497,9 @@ class Decider:
         """The rules each message fires: from the per-group cache, else from the engine."""
         group_keys = [self._partition.kind_group_keys(message) for message in messages]
         with self._cache_lock:
+            remembered = self._fired.get
             cached = [
-                [() if k is None else self._fired[g].get(k) for g, k in enumerate(keys_of)]
+                [() if k is None else remembered((g, k)) for g, k in enumerate(keys_of)]
                 for keys_of in group_keys
             ]
         # Evaluate only messages that bring a group class no earlier message brings.
@@ -491,8 +523,11 @@ class Decider:
                         if group_keys[i][g] is None:  # no rule of the group for the kind
                             continue
                         part = tuple(rule_id for rule_id in ids if rule_id in group.rule_ids)
+                        if len(self._parts) >= _PARTS_KEPT:
+                            self._parts.clear()  # later tuples are shared among themselves
+                        part = self._parts.setdefault(part, part)
                         fresh[g][group_keys[i][g]] = part
-                        self._remember(self._fired[g], group_keys[i][g], part)
+                        self._fired.put((g, group_keys[i][g]), part)
         for i, parts in enumerate(cached):
             for g, part in enumerate(parts):
                 if part is None:
@@ -500,11 +535,6 @@ class Decider:
         for key, parts in zip(keys, cached, strict=True):
             fired_ids = [rule_id for part in parts for rule_id in part or ()]
             yield key, tuple(sorted(fired_ids, key=self._engine.rank))
-
-    def _remember(self, cache: OrderedDict[Hashable, T], key: Hashable, value: T) -> None:
-        cache[key] = value
-        while len(cache) > self._cache_size:
-            cache.popitem(last=False)
 
     def clear_cache(self) -> None:
         with self._cache_lock:
@@ -515,8 +545,8 @@ class Decider:
             self._resolutions.clear()
             self._merged.clear()
             self._chosen_alive.clear()
-            for cache in self._fired:
-                cache.clear()
+            self._fired.clear()
+            self._parts.clear()
 
     def _check_covered(self, violation: Violation, day: dt.date) -> None:
         windows = self.rules.penalty_windows(violation.kind)

@@ -27,7 +27,7 @@ import bisect
 import datetime as dt
 import itertools
 import math
-from collections.abc import Callable, Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence, Sized
 from itertools import repeat
 from typing import Any, NamedTuple, TypeVar
 
@@ -39,12 +39,25 @@ from ..contract.errors import EnforcementRulesError
 from ..contract.facts import MAX_AMOUNT_YUAN, MAX_COUNT, MAX_REF_LENGTH, Violation
 from ..rulebook.conditions import engine_field, to_fen
 from ..rulebook.model import WINDOW_FIELD
+from .bounded import BoundedCache
 from .normalise import full_years_before
 from .partition import Partition, Reduction
 
 MISSING: Any = object()  # a field the fact does not state
-#: The most raw-value groups and date triples remembered by default (then forgotten at once).
-MEMO_ENTRIES = 200_000
+#: The memory the key's memos take by default (`FastKey`'s `memo_bytes`).
+MEMO_BYTES = 32 * 2**20
+#: What one entry of a memo holds, as the memos' bounds count it (measured on the realistic
+#: workload, `benchmarks/held_bytes.py`, and rounded up):
+#: - a raw-value group: its tuple of the few-valued fields' values and the tuple round it,
+#:   its number, the cache's slot and links (485 bytes; its texts and types are shared);
+GROUP_ENTRY_BYTES = 500
+#: - a date triple: the tuple, its packed int, the slot (149 bytes; the texts are shared);
+DATES_ENTRY_BYTES = 160
+#: - a day read and a text shared (195 and 81 bytes), bounded to one count;
+DAY_ENTRY_BYTES = 300
+#: - one entry of each other memo (a value checked, a types' tuple, a dates' or a figures'
+#:   part: 237, 224, 156 and 170 bytes), bounded to one count (few fill it).
+SMALL_ENTRIES_BYTES = 800
 _DATES = ("occurred_on", "discovered_on", "decided_on")
 _AMOUNTS = ("direct_loss_yuan", "illegal_income_yuan", "annual_income_yuan")
 _NULLABLE = frozenset({"illegal_income_yuan", "annual_income_yuan"})
@@ -85,7 +98,7 @@ class FastKey:
         band_cuts: Sequence[int] = (),
         exact_income: bool = False,
         unread_cuts: Sequence[int] = (),
-        memo_entries: int = MEMO_ENTRIES,
+        memo_bytes: int = MEMO_BYTES,
         validate: Callable[[Mapping[str, Any]], Violation] = Violation.from_dict,
     ):
         """`version_bounds` (day ordinals): where some law's version changes, so a fact whose
@@ -96,9 +109,12 @@ class FastKey:
         date's position among the cuts and the exact illegal income stated. `unread_cuts` (day
         ordinals): where an instrument's declaration that a kind is not encoded starts or ends
         (`laws.yaml` `not_encoded`): a fact judged on a day inside one is refused, so the key
-        holds each evaluation day's position among them. `memo_entries`: how many raw-value
-        groups, and how many date triples, are remembered (then forgotten at once).
-        `validate`: the validation of the full path (`validated` checks each value by it)."""
+        holds each evaluation day's position among them. `memo_bytes`: the memory the memos
+        may take: half for the raw-value groups (the oldest unused go first, see `__call__`),
+        a quarter for the date triples, an eighth for the days and texts, an eighth for the
+        other memos (each of these forgotten at once when full: what they give never changes,
+        or is numbered anew). `validate`: the
+        validation of the full path (`validated` checks each value by it)."""
         fields = tuple(field.name for field in attrs.fields(Violation))
         self.known = frozenset(fields)
         self.static = _STATIC
@@ -121,8 +137,13 @@ class FastKey:
         self.band_cuts = tuple(sorted(band_cuts))
         self.unread_cuts = tuple(sorted(unread_cuts))
         self._exact_income = exact_income
-        self._memo_entries = max(1, memo_entries)
-        self._statics: dict[Hashable, int] = {}
+        self._statics: BoundedCache[int] = BoundedCache(
+            memo_bytes // 2, entry_bytes=GROUP_ENTRY_BYTES
+        )
+        self._static_hit = self._statics.peek
+        self._dates_entries = max(1, memo_bytes // 4 // DATES_ENTRY_BYTES)
+        self._day_entries = max(1, memo_bytes // 8 // DAY_ENTRY_BYTES)
+        self._memo_entries = max(1, memo_bytes // 8 // SMALL_ENTRIES_BYTES)
         self._signatures: dict[tuple[type, ...], tuple[type, ...]] = {}
         self._texts: dict[str, str] = {}  # the texts the memos hold, each once
         self._numbers = itertools.count()
@@ -135,7 +156,6 @@ class FastKey:
         self._part_numbers = itertools.count(1)  # 0: a fact that states no amount or count
         # (field, type, value as given) → the value validated alone, or _INVALID (`validated`)
         self._checked: dict[tuple[str, type, Any], Any] = {}
-        self._groups_checked: dict[int, tuple[Any, ...]] = {}  # group number → its values
         self._validate = validate
 
     def changed(self, occurred: int, decided: int) -> bool:
@@ -147,10 +167,25 @@ class FastKey:
         under the same version of every encoded law."""
         return bisect.bisect_right(self.version_bounds, day)
 
+    @property
+    def bytes(self) -> int:
+        """The memory the memos hold, as their bounds count it (at most `memo_bytes`)."""
+        small: tuple[Sized, ...] = (
+            self._checked,
+            self._signatures,
+            self._day_keys,
+            self._figure_keys,
+        )
+        return (
+            self._statics.bytes
+            + len(self._dates) * DATES_ENTRY_BYTES
+            + max(len(self._days), len(self._texts)) * DAY_ENTRY_BYTES
+            + max(map(len, small)) * SMALL_ENTRIES_BYTES
+        )
+
     def clear(self) -> None:
         self._statics.clear()
         self._checked.clear()
-        self._groups_checked.clear()
         self._signatures.clear()
         self._texts.clear()
         self._dates.clear()
@@ -198,15 +233,16 @@ class FastKey:
                     return None
         static = (values, tuple(map(type, values)), circumstances)
         try:
-            number = self._statics.get(static)
+            number = self._static_hit(static)
         except TypeError:  # an unhashable value (a list or a dict where a code belongs)
             return None
         if number is None:
-            if len(self._statics) >= self._memo_entries:
-                self._statics.clear()  # numbers are never reused: old keys just stop matching
-                self._signatures.clear()
-                self._texts.clear()
-            number = self._statics[self._held(static)] = next(self._numbers)
+            number = self._statics.get(static)
+        if number is None:
+            # Numbers are never reused: the keys of a group the memo let go just stop matching
+            # (the table lets them go in turn), and the group met again is numbered anew.
+            number = next(self._numbers)
+            self._statics.put(self._held(static), number)
         dates = (
             get("occurred_on", MISSING),
             get("discovered_on", MISSING),
@@ -217,9 +253,8 @@ class FastKey:
         except TypeError:
             return None
         if found is MISSING:
-            if len(self._dates) >= self._memo_entries:
+            if len(self._dates) >= self._dates_entries:
                 self._dates.clear()
-                self._texts.clear()
             computed = self._date_key(*dates)
             held = self._shared(dates)
             if computed is None:
@@ -259,6 +294,8 @@ class FastKey:
         shared with every group of those types (a few hundred bytes an entry otherwise), and
         its texts shared with every other entry (each parsed line brings its own copies)."""
         values, types, circumstances = static
+        if len(self._signatures) >= self._memo_entries:
+            self._signatures.clear()
         types = self._signatures.setdefault(types, types)
         return self._shared(values), types, circumstances
 
@@ -267,12 +304,14 @@ class FastKey:
         Not `sys.intern`: Python 3.12 never frees an interned string, and the texts are the
         caller's (a stream of distinct bad codes would grow the process for good)."""
         texts = self._texts
+        if len(texts) >= self._day_entries:
+            texts.clear()  # later entries share among themselves only
         return tuple(
             texts.setdefault(value, value) if type(value) is str else value for value in values
         )
 
-    def validated(self, fact: Mapping[str, Any], key: int) -> Violation | None:
-        """The `Violation` the full path builds of `fact`, whose table key is `key`, without
+    def validated(self, fact: Mapping[str, Any]) -> Violation | None:
+        """The `Violation` the full path builds of `fact`, a fact with a table key, without
         cattrs or the checks of `__init__`; None when its `ref` or some other value is in
         doubt (the full path then says what is wrong).
 
@@ -280,21 +319,15 @@ class FastKey:
         after the decision day, and amounts and counts of the exact JSON types in range: all
         the validation reads of them. Each other value (a code, a flag, a tier fact, the
         circumstances) is validated alone, once per field, type and value (`_check`), by the
-        validation itself (`validate`); and the values of a raw-value group once per group.
+        validation itself (`validate`).
         The defaults are filled in as there, amounts become floats as the converter makes
         them."""
         ref = ref_of(fact)
         if ref is MISSING:
             return None
-        group = key >> 64
-        values = self._groups_checked.get(group)
+        values = self._check_group(fact)
         if values is None:
-            values = self._check_group(fact)
-            if values is None:
-                return None
-            if len(self._groups_checked) >= self._memo_entries:
-                self._groups_checked.clear()
-            self._groups_checked[group] = values
+            return None
         get = fact.get
         occurred = self._day(get("occurred_on"))
         discovered = self._day_or(get("discovered_on", MISSING), occurred)
@@ -417,7 +450,7 @@ class FastKey:
         names a few thousand days in some hundred thousand distinct triples of them."""
         found = self._days.get(value, MISSING)
         if found is MISSING:
-            if len(self._days) >= self._memo_entries:
+            if len(self._days) >= self._day_entries:
                 self._days.clear()  # what a day gives never changes: nothing to renumber
             ordinal = day_of(value)
             found = self._days[value] = None if ordinal is None else self._read_day(ordinal)
