@@ -2,6 +2,7 @@
 
     python benchmarks/bench_speed.py [--facts 100000] [--repeat 3] [--cli-lines 100000]
                                      [--scale 1000,10000,100000] [--distinct 200000]
+                                     [--budget-mib 256]
 
 Everything runs in this one invocation on the same facts (`workload.realistic`, drawn from the
 bundled rule set's kinds and windows). Rates are decisions (or lines) per second, the minimum
@@ -13,7 +14,8 @@ decides the same facts again. The CLI runs as a separate process on a JSON Lines
 from the operating system); the scale curve streams `decide_iter` over generated facts in a
 child process per size, with its peak RSS and how far its memory moved after the first chunk;
 `--distinct` decides that many facts of (almost) all distinct classes twice, to show the
-memory-bounded table does not thrash.
+memory-bounded table does not thrash. The scale curve and `--distinct` give their deciders
+`--budget-mib` (`Decider(table_bytes=…)`, the library's default unless told).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from typing import Any
 
 import enforcement_rules as er
 from enforcement_rules.contract.vocabulary import LicenceStatus
+from enforcement_rules.deciding.decider import TABLE_BYTES
 from enforcement_rules.deciding.normalise import normalise
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -163,11 +166,11 @@ def rss_now() -> int:
         return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
 
 
-def child_scale(count: int) -> None:
-    """Stream `count` facts through `decide_iter`; print the rate and the memory after each
-    tenth (the first after the first tenth)."""
+def child_scale(count: int, budget: int) -> None:
+    """Stream `count` facts through `decide_iter` with a decider of `budget` bytes; print the
+    rate and the memory after each tenth (the first after the first tenth)."""
     rules = er.load_rules()
-    decider = er.Decider(rules)
+    decider = er.Decider(rules, table_bytes=budget)
     marks = []
     step = max(count // 10, 1)
     start = time.perf_counter()
@@ -179,10 +182,10 @@ def child_scale(count: int) -> None:
     print(peak_rss())
 
 
-def scale_figures(sizes: list[int]) -> list[tuple[int, float, int, int]]:
+def scale_figures(sizes: list[int], budget_mib: int) -> list[tuple[int, float, int, int]]:
     rows = []
     for size in sizes:
-        _, peak, output = run_child(["--child-scale", str(size)])
+        _, peak, output = run_child(["--child-scale", str(size), "--budget-mib", str(budget_mib)])
         data = json.loads(output)
         marks = data["marks"]
         drift = max(marks) - min(marks) if marks else 0
@@ -190,7 +193,7 @@ def scale_figures(sizes: list[int]) -> list[tuple[int, float, int, int]]:
     return rows
 
 
-def distinct_figures(rules: er.RuleSet, count: int) -> tuple[float, float, int, int]:
+def distinct_figures(rules: er.RuleSet, count: int, budget: int) -> tuple[float, float, int, int]:
     """(cold rate, warm rate, table entries, table bytes) for facts of all-distinct
     classes: every flag and code drawn uniformly, amounts spread."""
     import random
@@ -214,15 +217,14 @@ def distinct_figures(rules: er.RuleSet, count: int) -> tuple[float, float, int, 
         fact["hazard"] = generator.choice(er.Hazard.codes())
         fact["sector"] = generator.choice(er.Sector.codes())
         fact["licence_status"] = generator.choice(LicenceStatus.codes())
-    decider = er.Decider(rules)
+    decider = er.Decider(rules, table_bytes=budget)
     start = time.perf_counter()
     decider.decide_many(facts)
     cold = count / (time.perf_counter() - start)
     start = time.perf_counter()
     decider.decide_many(facts)
     warm = count / (time.perf_counter() - start)
-    table = decider._table
-    return cold, warm, len(table), table.bytes
+    return cold, warm, len(decider._table), decider.cache_bytes
 
 
 def main() -> None:
@@ -232,13 +234,14 @@ def main() -> None:
     parser.add_argument("--cli-lines", type=int, default=100_000)
     parser.add_argument("--scale", default="1000,10000,100000")
     parser.add_argument("--distinct", type=int, default=200_000)
+    parser.add_argument("--budget-mib", type=int, default=TABLE_BYTES // 2**20)
     parser.add_argument("--child-cli", help=argparse.SUPPRESS)
     parser.add_argument("--child-scale", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child_cli:
         return child_cli(args.child_cli)
     if args.child_scale:
-        return child_scale(args.child_scale)
+        return child_scale(args.child_scale, args.budget_mib * 2**20)
     rules = er.load_rules()
     facts = realistic(rules, args.facts)
     kinds = len({fact["kind"] for fact in facts})
@@ -261,18 +264,23 @@ def main() -> None:
         f"   ×{median / base:6.2f} baseline   ×{median / limit:5.2f} limit"
         f"   peak RSS {peak / 2**20:,.0f} MiB"
     )
-    print("scale: decide_iter streaming generated facts (one process per size)")
-    for size, rate, peak, drift in scale_figures([int(s) for s in args.scale.split(",") if s]):
+    print(
+        "scale: decide_iter streaming generated facts (one process per size),"
+        f" caches' budget {args.budget_mib:,} MiB"
+    )
+    sizes = [int(s) for s in args.scale.split(",") if s]
+    for size, rate, peak, drift in scale_figures(sizes, args.budget_mib):
         print(
             f"  {size:>11,} facts {rate:>11,.0f} decisions/s   peak RSS {peak / 2**20:7,.0f} MiB"
             f"   moved {drift / 2**20:6,.1f} MiB after the first tenth"
         )
     if args.distinct:
-        cold, warm, entries, size = distinct_figures(rules, args.distinct)
+        cold, warm, entries, size = distinct_figures(rules, args.distinct, args.budget_mib * 2**20)
         print(f"distinct classes: {args.distinct:,} facts, {entries:,} table entries")
         print(
             f"  cold {cold:,.0f} decisions/s, warm {warm:,.0f} decisions/s"
-            f"   table {entries:,} entries in {size / 2**20:,.1f} MiB"
+            f"   table {entries:,} entries, caches {size / 2**20:,.1f} MiB"
+            f" of {args.budget_mib:,}"
         )
 
 

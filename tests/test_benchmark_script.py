@@ -111,7 +111,7 @@ def test_speed_benchmark_prints_every_rate_with_its_ratios_to_baseline_and_limit
     script = SCRIPT.with_name("bench_speed.py")
     small = ["--facts", "300", "--repeat", "1", "--cli-lines", "200", "--scale", "200,400"]
     done = subprocess.run(
-        [sys.executable, str(script), *small, "--distinct", "300"],
+        [sys.executable, str(script), *small, "--distinct", "300", "--budget-mib", "8"],
         capture_output=True,
         text=True,
         timeout=600,
@@ -134,20 +134,26 @@ def test_speed_benchmark_prints_every_rate_with_its_ratios_to_baseline_and_limit
         assert abs(to_limit - median / limit) <= 0.006 + 0.001 * to_limit
     scale = [line for line in done.stdout.splitlines() if " facts " in line and "peak RSS" in line]
     assert [line.split()[0] for line in scale] == ["200", "400"]
-    assert "table" in done.stdout.splitlines()[-1]
+    assert "caches' budget 8 MiB" in done.stdout
+    last = re.search(
+        r"table [\d,]+ entries, caches ([\d.]+) MiB of 8$", done.stdout.splitlines()[-1]
+    )
+    assert last and 0 < float(last.group(1)) <= 8
 
 
 HELD = Path(__file__).resolve().parents[1] / "benchmarks" / "held_bytes.py"
 
 
 def test_the_bytes_a_tabled_decision_is_counted_as_stay_near_what_it_holds() -> None:
-    """The table's bound counts each distinct decision as `DECISION_BYTES`; the script measures
-    what tabled decisions really keep alive. Far from it (a decision grew new fields), the
-    bound no longer says what the table holds, and the constant must be measured again."""
+    """The table's bound counts each distinct decision as `DECISION_BYTES`, the key's memos
+    each entry as a constant; the script measures what they really keep alive. Far from it (a
+    decision or a memo entry grew new fields), the bounds no longer say what the caches hold,
+    and the constants must be measured again. All the caches together hold no more than
+    their bounds count, and that is within the budget."""
     done = subprocess.run(
         [sys.executable, str(HELD), "3000"], capture_output=True, text=True, timeout=300, check=True
     )
-    head, alive, constant = done.stdout.splitlines()
+    head, alive, constant, *memos, whole = done.stdout.splitlines()
     keys, distinct = _read(r"3,000 facts: ([\d,]+) table keys, ([\d,]+) distinct decisions", head)
     mebibytes, mean = _read(r"they keep ([\d.]+) MiB alive: ([\d,]+) bytes each", alive)
     (ratio,) = _read(r"DECISION_BYTES = [\d,]+ \(([\d.]+)x the mean\)", constant)
@@ -155,6 +161,18 @@ def test_the_bytes_a_tabled_decision_is_counted_as_stay_near_what_it_holds() -> 
     assert 0 < count <= int(keys.replace(",", "")) <= 3000
     assert abs(float(mebibytes) * 2**20 / count - each) <= 0.05 * 2**20 / count + 1
     assert 0.67 <= float(ratio) <= 1.5
+    assert len(memos) == 3
+    for line in memos:
+        entries, ratio = _read(
+            r"memo of [a-z -]+: ([\d,]+) entries of [\d,]+ bytes, counted as [\d,]+ \(([\d.]+)x\)",
+            line,
+        )
+        assert int(entries.replace(",", "")) > 0 and 0.67 <= float(ratio) <= 1.5, line
+    held, counted, ratio, budget = _read(
+        r"caches hold ([\d.]+) MiB, counted as ([\d.]+) MiB \(([\d.]+)x\), budget (\d+) MiB",
+        whole,
+    )
+    assert 0 < float(held) <= float(counted) <= int(budget)
 
 
 def _read(pattern: str, line: str) -> tuple[str, ...]:
