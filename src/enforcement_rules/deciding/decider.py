@@ -35,7 +35,6 @@ from .table import MISSING, FastKey, ref_of, with_ref
 from .temporal import choose
 
 Facts = Violation | Mapping[str, Any]
-T = TypeVar("T")
 C = TypeVar("C")
 #: In the final-decision table: the class's fines follow the income, see the income table.
 _BY_INCOME: Any = object()
@@ -90,7 +89,6 @@ class Decider:
         self._engine = Engine(rules)
         self._partition = Partition(rules)
         self._resolve = Resolver(rules)
-        self._cache_size = cache_size
         self._chunk_size = max(1, chunk_size)
         self._benchmarked = bool(rules.applied_benchmarks)
         self._companions: dict[Callable[[Decider], Any], Any] = {}
@@ -142,7 +140,7 @@ class Decider:
             band_cuts=[day.toordinal() for day in band_cuts],
             exact_income=self._benchmarked,
             unread_cuts=[day.toordinal() for day in rules.not_encoded_bounds()],
-            memo_bytes=table_bytes * KEY_SHARE // 16,
+            memo_bytes=budget * KEY_SHARE // 16,
             validate=partial(Violation.from_dict, kinds=rules.kinds),
         )
 

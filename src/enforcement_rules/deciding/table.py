@@ -113,8 +113,8 @@ class FastKey:
         may take: half for the raw-value groups (the oldest unused go first, see `__call__`),
         a quarter for the date triples, an eighth for the days and texts, an eighth for the
         other memos (each of these forgotten at once when full: what they give never changes,
-        or is numbered anew). `validate`: the
-        validation of the full path (`validated` checks each value by it)."""
+        or is numbered anew). `validate`: the validation of the full path (`validated` checks
+        each value by it)."""
         fields = tuple(field.name for field in attrs.fields(Violation))
         self.known = frozenset(fields)
         self.static = _STATIC
