@@ -74,11 +74,11 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     explain_cmd.set_defaults(run=run_explain)
 
 
-#: The decider's budget for one pass over an input (`Decider(table_bytes=…)`): a quarter of a
-#: reused decider's, since what a single pass loses is only the classes met again after the
-#: budget let them go. On 1M realistic lines: 9.8k lines/s in 411 MiB, against 10.3k in
-#: 522 MiB with the library's 256 (docs/scale.md).
-CACHE_MIB = 64
+#: The decider's budget for one pass over an input (`Decider(table_bytes=…)`, all its caches
+#: together): less than a reused decider's, since what a single pass loses is only the
+#: classes met again after the budget let them go. On 1M realistic lines: 7.6k lines/s in a
+#: 360 MiB peak, against 5.7k in 283 MiB at 128 and 4.5k in 225 MiB at 64 (docs/scale.md).
+CACHE_MIB = 192
 
 
 def cache_argument(parser: argparse.ArgumentParser) -> None:
