@@ -149,6 +149,22 @@ def test_keys_stay_apart_when_the_parts_numbers_run_out(monkeypatch: Any) -> Non
     assert None in keys  # the limit was reached: those facts took the full path
 
 
+def test_a_key_reads_the_fields_stated_not_their_order() -> None:
+    """The key is read by the dict's sequence of fields (`FastKey._shape`): the same fields in
+    another order give the same key, a field stated null is not a field left out, and a field
+    the facts do not have gives no key (the full path names it)."""
+    fast = er.Decider(RULES, today=lambda: TODAY)._fast
+    day = TODAY.toordinal()
+    fact = {"kind": "blocked_exits", "occurred_on": "2025-09-09", "sector": "mining"}
+    key = fast(fact, day)
+    assert key is not None
+    assert fast(dict(reversed(fact.items())), day) == key
+    assert fast({**fact, "serious": None}, day) not in (None, key)
+    assert fast({**fact, "deaths": 0}, day) not in (None, key)
+    assert fast({**fact, "unknown_field": 1}, day) is None
+    assert fast({**fact, "serious": True}, day) != fast({**fact, "serious": 1}, day)
+
+
 def test_the_memos_share_texts_and_type_tuples_across_parsed_lines() -> None:
     """Each parsed line brings its own copies of its texts; what the key's memos keep of a line
     (its raw values and dates) is shared with every other entry, so a long run of lines does
@@ -167,10 +183,10 @@ def test_the_memos_share_texts_and_type_tuples_across_parsed_lines() -> None:
     assert parsed[0]["kind"] is not parsed[1]["kind"]
     for fact in parsed:
         assert decider._fast(fact, TODAY.toordinal()) is not None
-    (first_values, first_types, _), (second_values, second_types, _) = decider._fast._statics
+    (_, first_values, first_types, _), (_, second_values, second_types, _) = decider._fast._statics
     assert first_types is second_types
-    kind = decider._fast.static.index("kind")
-    assert first_values[kind] is second_values[kind]
+    assert decider._fast.static[0] == "kind"  # the first value stated, in both lines
+    assert first_values[0] is second_values[0] == "blocked_exits"
     first_dates, second_dates = decider._fast._dates
     assert first_dates[0] is second_dates[0]
 
@@ -182,7 +198,7 @@ def test_the_texts_the_memos_share_go_when_the_memos_forget() -> None:
     budget = 256 * 1024
     decider = er.Decider(RULES, today=lambda: TODAY, table_bytes=budget)
     memo_bytes = budget * KEY_SHARE // 16
-    for number in range(100):
+    for number in range(200):
         fact = {
             "kind": f"no-such-kind-{number}",
             "occurred_on": f"2025-0{1 + number % 9}-0{1 + number % 7}",
@@ -190,11 +206,11 @@ def test_the_texts_the_memos_share_go_when_the_memos_forget() -> None:
         decider._fast(fact, TODAY.toordinal())
     fast = decider._fast
     texts = fast._texts
-    assert 0 < len(fast._statics) * GROUP_ENTRY_BYTES <= memo_bytes // 2 < 100 * GROUP_ENTRY_BYTES
+    assert 0 < len(fast._statics) * GROUP_ENTRY_BYTES <= memo_bytes // 2 < 200 * GROUP_ENTRY_BYTES
     assert fast._statics.evicted  # the oldest groups went, one by one
     assert 0 < len(fast._dates) * DATES_ENTRY_BYTES <= memo_bytes // 4
     assert 0 < len(texts) * DAY_ENTRY_BYTES <= memo_bytes // 8
-    assert "no-such-kind-0" not in texts and "no-such-kind-99" in texts
+    assert "no-such-kind-0" not in texts and "no-such-kind-199" in texts
 
 
 VALIDATING = er.Decider(RULES, today=lambda: TODAY)

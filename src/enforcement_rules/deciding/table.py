@@ -29,6 +29,7 @@ import itertools
 import math
 from collections.abc import Callable, Hashable, Mapping, Sequence, Sized
 from itertools import repeat
+from operator import itemgetter
 from typing import Any, NamedTuple, TypeVar
 
 import attrs
@@ -48,9 +49,9 @@ MISSING: Any = object()  # a field the fact does not state
 MEMO_BYTES = 32 * 2**20
 #: What one entry of a memo holds, as the memos' bounds count it (measured on the realistic
 #: workload, `benchmarks/held_bytes.py`, and rounded up):
-#: - a raw-value group: its tuple of the few-valued fields' values and the tuple round it,
-#:   its number, the cache's slot and links (485 bytes; its texts and types are shared);
-GROUP_ENTRY_BYTES = 500
+#: - a raw-value group: its tuple of the few-valued fields' values stated and the tuple round
+#:   it, its number, the cache's slot and links (374 bytes; its texts and types are shared);
+GROUP_ENTRY_BYTES = 400
 #: - a date triple: the tuple, its packed int, the slot (149 bytes; the texts are shared);
 DATES_ENTRY_BYTES = 160
 #: - a day read and a text shared (195 and 81 bytes), bounded to one count;
@@ -72,7 +73,6 @@ _CHECKED = (*_STATIC, "circumstances")
 assert _CHECKED[0] == "kind", _CHECKED
 _YEARS = "discovered_after_full_years"
 _NUMBERS = (*_AMOUNTS, *_COUNTS)
-_NO_NUMBERS = (MISSING,) * len(_NUMBERS)
 NUMBERS = _NUMBERS  # the amounts and counts, as `figure` takes them
 DATES = _DATES
 YEARS = _YEARS
@@ -145,6 +145,7 @@ class FastKey:
         self._day_entries = max(1, memo_bytes // 8 // DAY_ENTRY_BYTES)
         self._memo_entries = max(1, memo_bytes // 8 // SMALL_ENTRIES_BYTES)
         self._signatures: dict[tuple[type, ...], tuple[type, ...]] = {}
+        self._shapes: dict[tuple[str, ...], _Shape | None] = {}  # a dict's fields → `_shape`
         self._texts: dict[str, str] = {}  # the texts the memos hold, each once
         self._numbers = itertools.count()
         # Date triple -> the dates' part number << 32; where the fact states no decision day,
@@ -173,6 +174,7 @@ class FastKey:
         small: tuple[Sized, ...] = (
             self._checked,
             self._signatures,
+            self._shapes,
             self._day_keys,
             self._figure_keys,
         )
@@ -187,6 +189,7 @@ class FastKey:
         self._statics.clear()
         self._checked.clear()
         self._signatures.clear()
+        self._shapes.clear()
         self._texts.clear()
         self._dates.clear()
         self._day_keys.clear()
@@ -219,11 +222,18 @@ class FastKey:
         the dates' part and of the figures' part, in fields of 64 and 32 bits. The parts'
         numbers stay below 2**32; before one would reach it, every memo is cleared, so each
         later key carries a static number no earlier key has."""
-        if type(fact) is not dict or not fact.keys() <= self.known:
+        if type(fact) is not dict:
             return None
+        try:
+            shape = self._shapes[tuple(fact)]
+        except KeyError:
+            shape = self._shape(tuple(fact))
+        if shape is None:  # a field the library does not know
+            return None
+        present, static_of, stated_circumstances, stated_numbers = shape
         get = fact.get
-        values = tuple(map(get, self.static, repeat(MISSING)))
-        circumstances = get("circumstances", MISSING)
+        values = static_of(fact)
+        circumstances = get("circumstances", MISSING) if stated_circumstances else MISSING
         if circumstances is not MISSING:
             if type(circumstances) is not list:
                 return None
@@ -231,7 +241,7 @@ class FastKey:
             for code in circumstances:
                 if type(code) is not str:
                     return None
-        static = (values, tuple(map(type, values)), circumstances)
+        static = (present, values, tuple(map(type, values)), circumstances)
         try:
             number = self._static_hit(static)
         except TypeError:  # an unhashable value (a list or a dict where a code belongs)
@@ -274,9 +284,9 @@ class FastKey:
             if day_bits & _LOW > today:
                 return None
             day_bits &= ~_LOW
-        numbers = tuple(map(get, _NUMBERS, repeat(MISSING)))
-        if numbers == _NO_NUMBERS:
+        if not stated_numbers:
             return number << 64 | day_bits
+        numbers = tuple(map(get, _NUMBERS, repeat(MISSING)))
         figures = self._figures(numbers)
         if figures is None:
             return None
@@ -287,17 +297,34 @@ class FastKey:
                 return None
         return number << 64 | day_bits | figures_number
 
-    def _held(
-        self, static: tuple[tuple[Any, ...], tuple[type, ...], Any]
-    ) -> tuple[tuple[Any, ...], tuple[type, ...], Any]:
+    def _shape(self, fields: tuple[str, ...]) -> _Shape | None:
+        """What `__call__` reads of a dict with these fields, in this order (remembered): None
+        if one is not a field of the facts."""
+        if not self.known.issuperset(fields):
+            found = None
+        else:
+            stated = [name for name in self.static if name in fields]
+            present = sum(1 << self.static.index(name) for name in stated)
+            found = _Shape(
+                present,
+                _getter(stated),
+                "circumstances" in fields,
+                any(name in fields for name in _NUMBERS),
+            )
+        if len(self._shapes) >= self._memo_entries:
+            self._shapes.clear()
+        self._shapes[fields] = found
+        return found
+
+    def _held(self, static: _Static) -> _Static:
         """A raw-value group as the memo keeps it, equal to the one looked up: its types' tuple
         shared with every group of those types (a few hundred bytes an entry otherwise), and
         its texts shared with every other entry (each parsed line brings its own copies)."""
-        values, types, circumstances = static
+        present, values, types, circumstances = static
         if len(self._signatures) >= self._memo_entries:
             self._signatures.clear()
         types = self._signatures.setdefault(types, types)
-        return self._shared(values), types, circumstances
+        return present, self._shared(values), types, circumstances
 
     def _shared(self, values: tuple[Any, ...]) -> tuple[Any, ...]:
         """The tuple with each text in it replaced by the equal one the memos already hold.
@@ -472,6 +499,27 @@ class FastKey:
             bisect.bisect_right(self.band_cuts, ordinal) if self.band_cuts else 0,
             bisect.bisect_right(self.unread_cuts, ordinal),
         )
+
+
+#: A raw-value group as `FastKey` numbers it: which few-valued fields the fact states (bits in
+#: `FastKey.static` order), their values and the values' types, and the circumstances.
+_Static = tuple[int, tuple[Any, ...], tuple[type, ...], Any]
+
+
+class _Shape(NamedTuple):
+    """What `FastKey` reads of a dict with one sequence of (known) fields."""
+
+    present: int  # the few-valued fields stated, as bits in `FastKey.static` order
+    static_of: Callable[[Mapping[str, Any]], tuple[Any, ...]]  # their values, in that order
+    circumstances: bool  # whether it states the circumstances
+    numbers: bool  # whether it states some amount or count
+
+
+def _getter(names: Sequence[str]) -> Callable[[Mapping[str, Any]], tuple[Any, ...]]:
+    """The values of `names` (all stated) as a tuple, in one call."""
+    if len(names) > 1:
+        return itemgetter(*names)
+    return lambda fact: tuple(fact[name] for name in names)
 
 
 class _Day(NamedTuple):
