@@ -189,6 +189,8 @@ def test_the_memos_share_texts_and_type_tuples_across_parsed_lines() -> None:
     assert first_values[0] is second_values[0] == "blocked_exits"
     first_dates, second_dates = decider._fast._dates
     assert first_dates[0] is second_dates[0]
+    first_fields, second_fields = decider._fast._shapes  # the second states `discovered_on`
+    assert first_fields[0] is second_fields[0] == "kind"
 
 
 def test_the_texts_the_memos_share_go_when_the_memos_forget() -> None:

@@ -313,7 +313,7 @@ class FastKey:
             )
         if len(self._shapes) >= self._memo_entries:
             self._shapes.clear()
-        self._shapes[fields] = found
+        self._shapes[self._shared(fields)] = found  # each parsed line has its own field names
         return found
 
     def _held(self, static: _Static) -> _Static:
