@@ -15,9 +15,12 @@ from hypothesis import strategies as st
 import enforcement_rules as er
 from enforcement_rules.deciding import engine as engine_module
 from enforcement_rules.deciding.engine import (
+    SESSION_IDS,
     Engine,
+    EngineSessionError,
     compile_atom,
     compile_conjunction,
+    fnv1_32,
     read_firing,
 )
 from enforcement_rules.deciding.normalise import normalise
@@ -133,6 +136,69 @@ def test_sessions_are_deleted_after_every_evaluation() -> None:
     assert engine.live_sessions == 0
     with pytest.raises(Exception, match="309"):  # durable_rules: no such session
         engine._host.get_facts(engine._names[0], "s49")
+
+
+def test_durable_rules_takes_two_facts_whose_ids_hash_alike_for_one() -> None:
+    """What each fact's own `id` guards against, shown on durable_rules itself: it files a
+    session's messages under `fnv1_32` of their ids, so two distinct facts whose ids hash alike
+    (40189 and 797186), or a fact whose id hashes like the session's state (`sid-<sid>`), are
+    refused as one fact seen twice; ids that hash apart are not."""
+    message = blocked_exits_2022()
+    ENGINE.evaluate([message])  # not the ruleset's first session: see the test above
+    name = ENGINE._names[0]
+    like_state = next(n for n in range(SESSION_IDS) if fnv1_32(str(n)) == fnv1_32("sid-s2385822"))
+
+    def session(sid: str, first: int, second: int) -> None:
+        messages = [
+            {"ix": 0, **message, "sid": sid, "ix": 0, "id": first},  # noqa: F601
+            {"ix": 1, **message, "sid": sid, "ix": 1, "id": second},  # noqa: F601
+        ]
+        engine_module._run_session(ENGINE._host, name, sid, messages)
+
+    assert fnv1_32("40189") == fnv1_32("797186")
+    with pytest.raises(EngineSessionError, match="saw a fact twice"):
+        session("t0", 40189, 797186)
+    with pytest.raises(EngineSessionError, match="saw a fact twice"):
+        session("s2385822", 0, like_state)
+    session("t1", 40189, 797187)
+    session("s2385823", 0, 1)
+
+
+def test_the_ids_and_sessions_the_engine_gives_hash_apart(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each finding of a session has its number as `id`, the facts rules derive the numbers
+    after, all below `SESSION_IDS` (whose numbers hash apart), and no session's state hashes
+    like one of them (the session number whose would is skipped)."""
+    assert len(engine_module._id_hashes()) == SESSION_IDS  # no two ids hash alike
+    assert engine_module._fresh_sid("s", iter([2385822, 2385830])) == "s2385830"
+    sessions: list[tuple[str, list[int]]] = []
+    run = engine_module._run_session
+
+    def spy(host: Any, ruleset: str, sid: str, messages: list[dict[str, Any]]) -> list[str]:
+        sessions.append((sid, [message["id"] for message in messages]))
+        return run(host, ruleset, sid, messages)
+
+    monkeypatch.setattr(engine_module, "_run_session", spy)
+    engine = Engine(RULES)
+    derived: dict[str, list[int]] = {}  # per session, the ids of the facts its rules derived
+    number = engine._session_id
+
+    def numbered() -> int:
+        found = number()
+        derived.setdefault(sessions[-1][0], []).append(found)
+        return found
+
+    monkeypatch.setattr(engine, "_session_id", numbered)
+    accident = er.Violation.from_dict(
+        {"kind": "accident_unit_liable", "occurred_on": "2022-01-01", "deaths": 4}
+    )
+    batch = [blocked_exits_2022(), normalise(accident, accident.occurred_on)]
+    engine.evaluate(batch)
+    assert len(sessions) == len(engine.shards)
+    for sid, ids in sessions:
+        assert ids == [0, 1] and fnv1_32(f"sid-{sid}") not in engine_module._id_hashes()
+    assert derived  # the accident's grade
+    for ids in derived.values():
+        assert ids == list(range(len(batch), len(batch) + len(ids)))
 
 
 def test_a_fact_no_rule_handles_is_an_engine_error() -> None:
