@@ -70,6 +70,21 @@ def test_an_empty_frame_gives_no_decisions() -> None:
     assert len(result.ids) == 0 and result.decisions == ()
 
 
+def test_the_decision_columns_do_not_depend_on_the_rows() -> None:
+    """An empty frame, a frame of refused rows and a frame of decided ones lay out the same
+    columns (Dask reads a partition's columns off an empty or made-up one)."""
+    decider = er.Decider(RULES, today=lambda: TODAY)
+    frames = [
+        pd.DataFrame({"kind": []}),
+        pd.DataFrame({"kind": ["jaywalking"], "occurred_on": ["2020-01-01"]}),
+        pd.DataFrame.from_records(realistic(RULES, 50, seed=5)),
+    ]
+    layouts = [list(decide_frame(frame, decider=decider).to_pandas().columns) for frame in frames]
+    decided = decide_frame(frames[2], decider=decider).decision(0)
+    assert isinstance(decided, er.Decision) and not decided.suggested
+    assert layouts[0] == layouts[1] == layouts[2] == ["error", *decided.to_dict()]
+
+
 DRAWN = er.Decider(RULES, today=lambda: TODAY)
 FULL_PATH = er.Decider(RULES, today=lambda: TODAY, cache_size=0)  # keeps nothing: reusable
 

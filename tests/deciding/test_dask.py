@@ -41,18 +41,32 @@ def decide_partition(frame: Any) -> Any:
     return pd.DataFrame(rows, columns=COLUMNS, index=frame.index)
 
 
+def docs_recipe(frame: Any) -> Any:
+    """docs/scale.md's `decide_partition`, as written there."""
+    result = decide_frame(frame)
+    return result.to_pandas()[["law_version", "penalties", "section"]]
+
+
 def rules_loaded() -> int:
     from enforcement_rules.deciding.decider import default_rules
 
     return default_rules.cache_info().misses
 
 
-def test_two_worker_processes_decide_as_one_process_does() -> None:
+def test_two_worker_processes_decide_as_one_process_does(tmp_path: Path) -> None:
+    """Both as the test lays it out (partitions of an in-memory frame, `meta` given) and as
+    docs/scale.md does (a Parquet dataset, one of its files empty, no `meta`: Dask reads the
+    columns off a made-up partition, every row of which is refused)."""
     import pandas as pd
 
     facts = realistic(er.load_rules(), 200, seed=11)
     frame = pd.DataFrame.from_records(facts)
     expected = decide_partition(frame)
+    for number, start in enumerate((0, 120, 200)):
+        frame.iloc[start : start + 120 if start < 200 else start].to_parquet(
+            tmp_path / f"part-{number}.parquet"
+        )
+    recipe_expected = docs_recipe(frame)
     with (
         distributed.LocalCluster(
             n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
@@ -64,6 +78,9 @@ def test_two_worker_processes_decide_as_one_process_does() -> None:
             parts = dd.from_pandas(frame, npartitions=4)
         meta = pd.DataFrame({c: pd.Series(dtype=object) for c in COLUMNS})
         got = parts.map_partitions(decide_partition, meta=meta).compute()
+        recipe = dd.read_parquet(tmp_path).map_partitions(docs_recipe).compute()
         loads = client.run(rules_loaded)
     assert got.sort_index()["decided"].tolist() == expected["decided"].tolist()
+    assert len(recipe) == len(facts)
+    assert recipe.reset_index(drop=True).astype(str).equals(recipe_expected.astype(str))
     assert len(loads) == 2 and set(loads.values()) == {1}  # each worker loaded the rules once

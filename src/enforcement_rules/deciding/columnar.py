@@ -17,12 +17,14 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from functools import cache
 from typing import Any, cast
 
 import attrs
 
 from ..contract.decision import Decision
 from ..contract.errors import EnforcementRulesError
+from ..contract.schemas import decision_schema
 from ..rulebook.conditions import FIELDS
 from . import collector
 from .bounded import BoundedCache
@@ -51,15 +53,27 @@ class ColumnarDecisions:
 
     def to_pandas(self) -> Any:
         """One row per input row: the decision's JSON fields as columns (an `error` column holds
-        the error object of a row that was refused, else None)."""
+        the error object of a row that was refused, else None). The columns are `error` and
+        every key the decision's JSON form always has, in its order, whatever the rows (none,
+        all refused): the partitions of one dataset lay out alike (Dask's `map_partitions`
+        reads the columns off an empty or made-up partition). `suggested`, which only a
+        decision under a discretion benchmark has, follows where some row has it."""
         records = [
             {"error": None, **found.to_dict()}
             if isinstance(found, Decision)
             else {"error": found.to_dict()}
             for found in self.decisions
         ]
-        distinct = pd.DataFrame.from_records(records)
+        columns = ["error", *decision_keys()]
+        columns += sorted({key for record in records for key in record} - set(columns))
+        distinct = pd.DataFrame.from_records(records, columns=columns)
         return distinct.take(self.ids).reset_index(drop=True)
+
+
+@cache
+def decision_keys() -> tuple[str, ...]:
+    """The keys every decision's JSON form has (`decision_schema`'s required ones), in order."""
+    return tuple(decision_schema()["required"])
 
 
 def decide_frame(
