@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 SCRIPT = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_decide.py"
 ROW = re.compile(r"^  (.+?)\s+([\d,]+) decisions/s\s+×\s*([\d.]+) baseline$")
 HEAD = re.compile(r"^workload '(\w+)': ([\d,]+) facts, ([\d,]+) equivalence classes$")
@@ -139,6 +141,40 @@ def test_speed_benchmark_prints_every_rate_with_its_ratios_to_baseline_and_limit
         r"table [\d,]+ entries, caches ([\d.]+) MiB of 8$", done.stdout.splitlines()[-1]
     )
     assert last and 0 < float(last.group(1)) <= 8
+
+
+DASK_ROW = re.compile(r"^  (.+?)\s+([\d,]+) / +([\d,]+) rows/s\s+×\s*([\d.]+) one process$")
+
+
+def test_dask_benchmark_prints_each_rate_against_one_process_and_the_same_decisions() -> None:
+    pytest.importorskip("distributed")  # the [dask] extra
+    script = SCRIPT.with_name("bench_dask.py")
+    small = ["--facts", "600", "--partitions", "3", "--workers", "2", "--repeat", "1"]
+    done = subprocess.run(
+        [sys.executable, str(script), *small],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    rows = {}
+    for line in done.stdout.splitlines():
+        row = DASK_ROW.match(line)
+        if row:
+            best, median, ratio = (float(row.group(i).replace(",", "")) for i in range(2, 5))
+            rows[row.group(1).strip()] = (best, median, ratio)
+    assert set(rows) == {
+        "one process, cold",
+        "one process, warm",
+        "Dask, 2 workers, cold",
+        "Dask, 2 workers, warm",
+    }
+    for name, (best, median, ratio) in rows.items():
+        alone = rows["one process, " + name.rpartition(", ")[2]][1]
+        assert best >= median > 0
+        assert abs(ratio - median / alone) <= 0.006 + 0.001 * ratio
+    assert "loads per worker: 1, 1" in done.stdout
+    assert done.stdout.splitlines()[-1] == "decisions: 600 of 600 rows the same as in one process"
 
 
 HELD = Path(__file__).resolve().parents[1] / "benchmarks" / "held_bytes.py"
