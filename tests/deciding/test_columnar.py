@@ -70,6 +70,28 @@ def test_an_empty_frame_gives_no_decisions() -> None:
     assert len(result.ids) == 0 and result.decisions == ()
 
 
+def test_the_decision_columns_are_laid_out_with_the_collector_paused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Each distinct decision's JSON form is made with the cycle collector paused (many small
+    acyclic objects, beside a warm decider's large heap), and the collector is back after."""
+    import gc
+
+    result = decide_frame(pd.DataFrame.from_records(realistic(RULES, 400, seed=9)))
+    assert len(result.decisions) >= 64  # enough to pause for (`collector.PAUSE_FROM`)
+    enabled: list[bool] = []
+    to_dict = er.Decision.to_dict
+
+    def watched(self: er.Decision, **options: Any) -> dict[str, Any]:
+        enabled.append(gc.isenabled())
+        return to_dict(self, **options)
+
+    monkeypatch.setattr(er.Decision, "to_dict", watched)
+    assert gc.isenabled()
+    result.to_pandas()
+    assert enabled and not any(enabled) and gc.isenabled()
+
+
 def test_the_decision_columns_do_not_depend_on_the_rows() -> None:
     """An empty frame, a frame of refused rows and a frame of decided ones lay out the same
     columns (Dask reads a partition's columns off an empty or made-up one)."""

@@ -58,16 +58,20 @@ class ColumnarDecisions:
         all refused): the partitions of one dataset lay out alike (Dask's `map_partitions`
         reads the columns off an empty or made-up partition). `suggested`, which only a
         decision under a discretion benchmark has, follows where some row has it."""
-        records = [
-            {"error": None, **found.to_dict()}
-            if isinstance(found, Decision)
-            else {"error": found.to_dict()}
-            for found in self.decisions
-        ]
-        columns = ["error", *decision_keys()]
-        columns += sorted({key for record in records for key in record} - set(columns))
-        distinct = pd.DataFrame.from_records(records, columns=columns)
-        return distinct.take(self.ids).reset_index(drop=True)
+        # Many small dicts and lists, none in a cycle: the collector would walk the caches'
+        # heap again and again while they are made (0.47–0.87 s against 0.26 s paused, for
+        # 100,000 warm rows of 18,000 distinct decisions).
+        with collector.paused_for(len(self.decisions)):
+            records = [
+                {"error": None, **found.to_dict()}
+                if isinstance(found, Decision)
+                else {"error": found.to_dict()}
+                for found in self.decisions
+            ]
+            columns = ["error", *decision_keys()]
+            columns += sorted({key for record in records for key in record} - set(columns))
+            distinct = pd.DataFrame.from_records(records, columns=columns)
+            return distinct.take(self.ids).reset_index(drop=True)
 
 
 @cache
