@@ -224,10 +224,10 @@ class FastKey:
         later key carries a static number no earlier key has."""
         if type(fact) is not dict:
             return None
-        try:
-            shape = self._shapes[tuple(fact)]
-        except KeyError:
-            shape = self._shape(tuple(fact))
+        fields = tuple(fact)
+        shape = self._shapes.get(fields, MISSING)
+        if shape is MISSING:
+            shape = self._shape(fields)
         if shape is None:  # a field the library does not know
             return None
         present, static_of, stated_circumstances, stated_numbers = shape
