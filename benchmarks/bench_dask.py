@@ -23,7 +23,6 @@ import argparse
 import hashlib
 import itertools
 import json
-import statistics
 import sys
 import tempfile
 import time
@@ -32,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_speed import Timing, peak_rss, rates
 from workload import realistic
 
 try:
@@ -45,7 +45,6 @@ except ImportError:  # the [dask] extra is not installed
 import enforcement_rules as er
 
 COLUMNS = ["law_version", "penalties", "section"]
-Timing = tuple[float, float]  # (best rate, median rate)
 
 
 def decide_partition(frame: Any, run: int = 0) -> Any:
@@ -92,27 +91,6 @@ def rules_loaded() -> int:
     return default_rules.cache_info().misses
 
 
-def peak_rss() -> int:
-    """This process's peak resident memory in bytes (Linux: VmHWM)."""
-    with open("/proc/self/status", encoding="ascii") as status:
-        for line in status:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) * 1024
-    raise RuntimeError("no VmHWM in /proc/self/status")
-
-
-def timed(
-    count: int, run: Callable[[], object], before: Callable[[], object], repeat: int
-) -> Timing:
-    found = []
-    for _ in range(repeat):
-        before()
-        start = time.perf_counter()
-        run()
-        found.append(count / (time.perf_counter() - start))
-    return max(found), statistics.median(found)
-
-
 def write_dataset(folder: Path, facts: list[dict[str, Any]], partitions: int) -> list[Path]:
     frame = pd.DataFrame.from_records(facts)
     size = -(-len(frame) // partitions)
@@ -145,12 +123,12 @@ def main() -> None:
             return [work(pd.read_parquet(path)) for path in paths]
 
         load_seconds = load_rules()
-        figures = {
-            "one process, cold": timed(
-                len(facts), lambda: one_process(decide_partition), clear_caches, args.repeat
+        figures: dict[str, Timing] = {
+            "one process, cold": rates(
+                len(facts), lambda: one_process(decide_partition), args.repeat, clear_caches
             ),
-            "one process, warm": timed(
-                len(facts), lambda: one_process(decide_partition), lambda: None, args.repeat
+            "one process, warm": rates(
+                len(facts), lambda: one_process(decide_partition), args.repeat
             ),
         }
         expected = pd.concat(one_process(digest_partition)).sort_index()["digest"].tolist()
@@ -171,11 +149,11 @@ def main() -> None:
             def on_cluster() -> Any:
                 return frame.map_partitions(decide_partition, next(runs), meta=meta).compute()
 
-            figures[f"Dask, {args.workers} workers, cold"] = timed(
-                len(facts), on_cluster, lambda: client.run(clear_caches), args.repeat
+            figures[f"Dask, {args.workers} workers, cold"] = rates(
+                len(facts), on_cluster, args.repeat, lambda: client.run(clear_caches)
             )
-            figures[f"Dask, {args.workers} workers, warm"] = timed(
-                len(facts), on_cluster, lambda: None, args.repeat
+            figures[f"Dask, {args.workers} workers, warm"] = rates(
+                len(facts), on_cluster, args.repeat
             )
             digest_meta = pd.DataFrame({"digest": pd.Series(dtype=object)})
             got = frame.map_partitions(digest_partition, meta=digest_meta).compute()
