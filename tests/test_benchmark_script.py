@@ -103,6 +103,18 @@ def test_service_benchmark_prints_a_row_per_endpoint_and_client_count() -> None:
     assert memory.count("MiB") == 3  # before, after 100 and after 200 requests
 
 
+def _figure_rows(pattern: re.Pattern[str], output: str) -> dict[str, tuple[float, ...]]:
+    """Each line `pattern` matches: its name (the first group), then its figures (the other
+    groups, `1,234` read as 1234)."""
+    rows = {}
+    for line in output.splitlines():
+        row = pattern.match(line)
+        if row:
+            name, *figures = row.groups()
+            rows[name.strip()] = tuple(float(figure.replace(",", "")) for figure in figures)
+    return rows
+
+
 SPEED_ROW = re.compile(
     r"^  (.+?)\s+([\d,]+) / +([\d,]+) (?:decisions|lines)/s"
     r"\s+×\s*([\d.]+) baseline\s+×\s*([\d.]+) limit"
@@ -119,14 +131,7 @@ def test_speed_benchmark_prints_every_rate_with_its_ratios_to_baseline_and_limit
         timeout=600,
         check=True,
     )
-    rows = {}
-    for line in done.stdout.splitlines():
-        row = SPEED_ROW.match(line)
-        if row:
-            best, median, to_base, to_limit = (
-                float(row.group(i).replace(",", "")) for i in range(2, 6)
-            )
-            rows[row.group(1).strip()] = (best, median, to_base, to_limit)
+    rows = _figure_rows(SPEED_ROW, done.stdout)
     base = rows["baseline: hand-written durable_rules"][1]
     limit = rows["limit: dict lookup on the raw fact"][1]
     assert {"decide, cold", "decide_many, warm", "decide FILE > /dev/null"} <= set(rows)
@@ -157,12 +162,7 @@ def test_dask_benchmark_prints_each_rate_against_one_process_and_the_same_decisi
         timeout=300,
         check=True,
     )
-    rows = {}
-    for line in done.stdout.splitlines():
-        row = DASK_ROW.match(line)
-        if row:
-            best, median, ratio = (float(row.group(i).replace(",", "")) for i in range(2, 5))
-            rows[row.group(1).strip()] = (best, median, ratio)
+    rows = _figure_rows(DASK_ROW, done.stdout)
     assert set(rows) == {
         "one process, cold",
         "one process, warm",
